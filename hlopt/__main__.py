@@ -1,0 +1,5 @@
+"""Run hlopt as ``python -m hlopt``."""
+
+from hlopt.cli import main
+
+main()

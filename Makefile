@@ -28,6 +28,7 @@ bench: ## benchmarks: ratios against the peer tools, printed (never asserted)
 
 docs: ## regenerate docs/rules.md from the rule registry
 	$(VENV)/bin/hlopt rules --format markdown > docs/rules.md
+	$(PY) -m hlopt.sysctl.doctable docs/sysctl.md
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache bench/.cache

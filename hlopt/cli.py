@@ -105,7 +105,8 @@ def emit(report: Report, fmt: str, *, quiet: bool = False, verbose: bool = False
     except ValueError:
         from hlopt.core.errors import UsageError
 
-        raise UsageError(f"unknown format {fmt!r}", hint="choose one of: text, json, sarif")
+        raise UsageError(f"unknown format {fmt!r}",
+                         hint="choose one of: text, json, sarif") from None
     if chosen is Format.text and report.diff:
         sys.stdout.write(report.diff)
     render(report, chosen, sys.stdout, verbose=verbose, quiet=quiet)
@@ -206,6 +207,40 @@ def debloat(
         )
         report = cmd.run(opts)
     emit(report, fmt, quiet=quiet, verbose=verbose, exit_zero=exit_zero)
+
+
+@app.command()
+@guarded
+def sysctl(
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="web, udp, latency, "
+                                                "throughput or db.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the host falls short "
+                                        "(a CI/provisioning gate); the audit alone exits 0.")]
+    = False,
+    write: Annotated[Path | None, typer.Option("--write", help="Write a sysctl.d file with "
+                                               "the profile's values, each explained.")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the keys that fall short "
+                                        "(root); originals are saved for --revert.")] = False,
+    revert: Annotated[bool, typer.Option("--revert", help="Restore the values saved by "
+                                         "--apply.")] = False,
+    state: Annotated[Path | None, typer.Option("--state", help="State file of --apply/--revert "
+                     "(default /var/lib/hlopt/sysctl-state.json).")] = None,
+    root: Annotated[Path | None, typer.Option("--root", help="Audit a captured /proc/sys tree "
+                                              "instead of this host's.")] = None,
+    pid: Annotated[int | None, typer.Option("--pid", help="Also check this process's "
+                                            "open-file limit.")] = None,
+    netns_only: Annotated[bool, typer.Option("--netns-only", help="Only per-network-namespace "
+                          "keys (what a container can set).")] = False,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Audit the kernel settings for a workload profile; --apply, --write, --revert."""
+    from hlopt import sysctl as cmd
+
+    opts = cmd.Options(profile=profile, check=check, write=write, apply=apply, revert=revert,
+                       state=state, root=root, pid=pid, netns_only=netns_only)
+    emit(cmd.run(opts), fmt, quiet=quiet, verbose=verbose)
 
 
 def main() -> None:

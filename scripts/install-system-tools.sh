@@ -5,6 +5,9 @@ set -u
 need=()
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v git >/dev/null 2>&1 || need+=(git)
+# sysctl's namespace tests: unshare, setpriv (util-linux) and mount
+command -v unshare >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+command -v mount >/dev/null 2>&1 || need+=(mount)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "missing system tools: ${need[*]} (install them with your package manager)" >&2

@@ -18,6 +18,8 @@ from hlopt.core.errors import UsageError
 FAMILY_MODULES: tuple[str, ...] = (
     "hlopt.core.input_rules",
     "hlopt.debloat.rules",
+    "hlopt.profile.rules",
+    "hlopt.sysctl.rules",
 )
 
 #: every doc has these sections, in this order (ruff's layout)

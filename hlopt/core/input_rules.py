@@ -68,6 +68,21 @@ SYMLINK_LOOP = Rule(
         "Remove the link, or exclude it with `--exclude`.",
     ),
 )
+CANNOT_REWRITE = Rule(
+    code="HLX005",
+    name="unrewritable-file",
+    summary="File parses, but the rewriting library (libcst) cannot read it; fixes skipped",
+    command="all",
+    doc=_doc(
+        "Reports a file that Python parses but libcst, which hlopt uses for every rewrite, "
+        "cannot: rare syntax such as a parenthesised annotation target `(name): int`. "
+        "The file is analysed as usual; only its fixes are skipped.",
+        "hlopt rewrites only what it can round-trip byte for byte; rewriting by any other "
+        "means could lose formatting or comments.",
+        "`(x): int = 1` in a file with an unused import, under `--fix`.",
+        "Apply the reported fixes by hand, or rewrite the unusual line.",
+    ),
+)
 INTERNAL = Rule(
     code="HLX900",
     name="internal-error",
@@ -84,4 +99,4 @@ INTERNAL = Rule(
     ),
 )
 
-register(CANNOT_READ, CANNOT_DECODE, CANNOT_PARSE, SYMLINK_LOOP, INTERNAL)
+register(CANNOT_READ, CANNOT_DECODE, CANNOT_PARSE, SYMLINK_LOOP, CANNOT_REWRITE, INTERNAL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hlopt.core.report import Finding
@@ -14,7 +13,7 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)
 #: other linters' codes that mean the same intent (vulture maps flake8's codes the same way)
 FOREIGN_CODES = {"F401": "HLI001", "F811": "HLI002"}
 
-#: marker for a bare ``# noqa``, which suppresses every code on its line
+#: marker for a bare noqa comment, which suppresses every code on its line
 ALL = frozenset({"*"})
 
 
@@ -53,7 +52,3 @@ def parse_noqa(text: str) -> NoqaMap:
         if mine:
             lines[lineno] = mine
     return NoqaMap(lines)
-
-
-def filter_suppressed(findings: Iterable[Finding], noqa: NoqaMap) -> list[Finding]:
-    return [f for f in findings if not noqa.suppresses(f)]

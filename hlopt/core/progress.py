@@ -27,7 +27,8 @@ def rich_progress(enabled: bool | None = None) -> Iterator[Progress]:
         yield no_progress
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     tasks: dict[str, int] = {}
     with Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +169,16 @@ class Metric:
     #: confidence interval of the ratio, where it was measured with statistics
     ci: tuple[float, float] | None = None
     significant: bool | None = None
+    #: the ratio as estimated with statistics (bench: the median of paired per-round
+    #: ratios), the one ``ci`` belongs to; when set, ``ratio`` returns it
+    estimate: float | None = None
 
     @property
     def ratio(self) -> float | None:
-        """after / before, or None when either side is missing or before is zero."""
+        """The statistical estimate when there is one, else after / before (None when
+        either side is missing or before is zero)."""
+        if self.estimate is not None:
+            return self.estimate
         if self.before is None or self.after is None or self.before == 0:
             return None
         return self.after / self.before
@@ -192,7 +198,7 @@ class Metric:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Metric:
         ci = data.get("ci")
-        return cls(
+        metric = cls(
             name=str(data["name"]),
             unit=str(data.get("unit", "")),
             before=data.get("before"),
@@ -201,6 +207,10 @@ class Metric:
             ci=(float(ci[0]), float(ci[1])) if ci else None,
             significant=data.get("significant"),
         )
+        ratio = data.get("ratio")
+        if ratio is not None and ratio != metric.ratio:  # a stored statistical estimate
+            return replace(metric, estimate=float(ratio))
+        return metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,11 +308,3 @@ def _json_number(value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     return value
-
-
-def count_by_prefix(findings: Sequence[Finding], length: int = 3) -> dict[str, int]:
-    """Count findings per rule family (the first ``length`` characters of the code)."""
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.code[:length]] = counts.get(f.code[:length], 0) + 1
-    return counts

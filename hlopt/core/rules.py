@@ -20,6 +20,8 @@ FAMILY_MODULES: tuple[str, ...] = (
     "hlopt.debloat.rules",
     "hlopt.profile.rules",
     "hlopt.sysctl.rules",
+    "hlopt.bench.rules",
+    "hlopt.compress.rules",
 )
 
 #: every doc has these sections, in this order (ruff's layout)
@@ -89,6 +91,9 @@ def register(*rules: Rule) -> None:
     for rule in rules:
         if rule.code in REGISTRY and REGISTRY[rule.code] != rule:
             raise ValueError(f"rule code {rule.code} registered twice")
+        missing = [s for s in DOC_SECTIONS if s not in rule.doc]
+        if missing:
+            raise ValueError(f"rule {rule.code} doc lacks {', '.join(missing)}")
         REGISTRY[rule.code] = rule
 
 

@@ -17,12 +17,8 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hlopt.core.report import Finding, Severity
-
-if TYPE_CHECKING:
-    import libcst
 
 
 class ParseError(Exception):
@@ -47,12 +43,6 @@ def parse_ast(text: str, path: Path) -> ast.Module:
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ParseError(Finding("HLX003", f"cannot parse: {exc}", path, None, None,
                                  Severity.ERROR)) from exc
-
-
-def parse_cst(text: str) -> libcst.Module:
-    import libcst
-
-    return libcst.parse_module(text)
 
 
 def diff_text(before: str, after: str, path: Path | str) -> str:

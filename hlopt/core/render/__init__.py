@@ -8,7 +8,7 @@ from typing import TextIO
 from hlopt.core.report import Report
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"

@@ -1,0 +1,1 @@
+"""libcst codemods that apply debloat fixes: one module per rule."""

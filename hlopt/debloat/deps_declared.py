@@ -1,0 +1,215 @@
+"""The requirements a pyproject.toml declares, parsed with ``packaging``, each with its line.
+
+Sources: PEP 621 ``[project].dependencies`` and ``[project.optional-dependencies]``, PEP 735
+``[dependency-groups]`` and ``[build-system].requires``. A group is a *dev* group when its
+name says so (``dev``, ``test``, ``docs``, ``lint``, ``typing`` ... as one of its words, or
+listed in ``[tool.hlopt.debloat] dev-groups``); every dependency group and the build
+requirements are dev-only too, since installing the package never installs them.
+Requirement files (``requirements*.txt``) count as declarations too, for imports only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hlopt.debloat.deps_env import normalize
+
+#: words that make an extra a dev group (``dev``, ``test-all``, ``docs``, ``type-check`` ...)
+DEV_WORDS = frozenset({
+    "dev", "develop", "development", "test", "tests", "testing", "doc", "docs",
+    "documentation", "lint", "linting", "linters", "typing", "types", "mypy", "style",
+    "format", "fmt", "check", "checks", "qa", "ci", "coverage", "cov", "bench",
+    "benchmark", "benchmarks", "tox", "nox", "pre-commit", "precommit",
+})
+
+RUNTIME = "[project].dependencies"
+BUILD = "[build-system].requires"
+
+
+def is_dev_name(group: str, extra_names: Iterable[str] = ()) -> bool:
+    """True when an extra or dependency group's name marks it as a development group."""
+    name = normalize(group)
+    if name in {normalize(n) for n in extra_names}:
+        return True
+    return name in DEV_WORDS or any(word in DEV_WORDS for word in name.split("-"))
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One requirement string of pyproject.toml."""
+
+    #: the requirement as written (``PyYAML>=6; python_version < "3.13"``)
+    text: str
+    #: the distribution name as written, and its PEP 503 form
+    name: str
+    key: str
+    #: where it is declared: RUNTIME, ``[project.optional-dependencies].dev`` ...
+    group: str
+    #: the extra's or dependency group's name (None for runtime and build requirements)
+    group_name: str | None
+    dev: bool
+    line: int
+    col: int
+    #: the PEP 508 marker, if any (a ``packaging.markers.Marker``)
+    marker: Any = None
+    #: "pyproject", or "requirements" for a ``requirements*.txt`` line (declared, never
+    #: reported as unused, neither runtime nor dev: applications list runtime pins there)
+    source: str = "pyproject"
+
+    def applies(self, environment: Mapping[str, str]) -> bool:
+        """Whether the marker holds in the target interpreter (True without a marker)."""
+        if self.marker is None:
+            return True
+        try:
+            return bool(self.marker.evaluate({**environment, "extra": self.group_name or ""}))
+        except Exception:  # an undefined comparison cannot rule the requirement out
+            return True
+
+
+@dataclass
+class Declarations:
+    """Everything pyproject.toml declares that debloat can check."""
+
+    project_name: str = ""
+    requirements: list[Declared] = field(default_factory=list)
+    #: (requirement text, line, error) for strings ``packaging`` cannot parse
+    invalid: list[tuple[str, int, str]] = field(default_factory=list)
+    #: dependencies are listed in ``dynamic``: pyproject does not hold them all
+    dynamic: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.project_name) and not self.dynamic
+
+
+def read_declarations(pyproject: Mapping[str, Any], text: str,
+                      dev_groups: Iterable[str] = ()) -> Declarations:
+    """Parse every requirement of ``pyproject`` (``text`` is its TOML, for line numbers)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    project = pyproject.get("project", {})
+    if not isinstance(project, Mapping):
+        return Declarations()
+    dynamic = project.get("dynamic", [])
+    out = Declarations(
+        project_name=str(project.get("name", "")),
+        dynamic=isinstance(dynamic, list)
+        and bool({"dependencies", "optional-dependencies"} & set(dynamic)),
+    )
+    locate = _Locator(text)
+    dev_groups = list(dev_groups)
+    for group, group_name, dev, where, items in _sources(pyproject, dev_groups):
+        for item in items:
+            line, col = locate.find(where, item)
+            try:
+                req = Requirement(item)
+            except InvalidRequirement as exc:
+                out.invalid.append((item, line, str(exc)))
+                continue
+            out.requirements.append(Declared(
+                text=item, name=req.name, key=normalize(req.name), group=group,
+                group_name=group_name, dev=dev, line=line, col=col, marker=req.marker,
+            ))
+    return out
+
+
+def read_requirement_files(root: Path) -> list[Declared]:
+    """Requirements of ``requirements*.txt``, ``*-requirements.txt`` and ``requirements/*.txt``.
+
+    Options (``-r``, ``-e``, ``--index-url``), paths and unparsable lines are skipped.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    files = sorted({*root.glob("*requirements*.txt"), *root.glob("requirements/*.txt")})
+    out = []
+    for f in files:
+        try:
+            lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for n, raw in enumerate(lines, 1):
+            line = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].strip()
+            if not line or line.startswith(("-", ".", "/")):
+                continue
+            try:
+                req = Requirement(line)
+            except InvalidRequirement:
+                continue
+            out.append(Declared(text=line, name=req.name, key=normalize(req.name),
+                                group=f.relative_to(root).as_posix(), group_name=None,
+                                dev=False, line=n, col=1,
+                                marker=req.marker, source="requirements"))
+    return out
+
+
+Source = tuple[str, str | None, bool, list[tuple[str, str]], list[str]]
+
+
+def _sources(doc: Mapping[str, Any], dev_groups: list[str]) -> Iterator[Source]:
+    """(group label, group name, dev, where to look in the TOML, requirement strings)."""
+    project = doc.get("project", {})
+    yield RUNTIME, None, False, [("project", "dependencies")], _strings(
+        project.get("dependencies"))
+    extras = project.get("optional-dependencies", {})
+    for name, items in (extras.items() if isinstance(extras, Mapping) else ()):
+        where = [("project.optional-dependencies", name),
+                 ("project", f"optional-dependencies.{name}"),
+                 ("project", "optional-dependencies")]
+        yield (f"[project.optional-dependencies].{name}", name, is_dev_name(name, dev_groups),
+               where, _strings(items))
+    groups = doc.get("dependency-groups", {})
+    for name, items in (groups.items() if isinstance(groups, Mapping) else ()):
+        yield (f"[dependency-groups].{name}", name, True, [("dependency-groups", name)],
+               _strings(items))
+    build = doc.get("build-system", {})
+    if isinstance(build, Mapping):
+        yield BUILD, None, True, [("build-system", "requires")], _strings(build.get("requires"))
+
+
+def _strings(items: Any) -> list[str]:
+    """The strings of a TOML array (``{include-group = ...}`` tables are left out)."""
+    return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+class _Locator:
+    """Find the line and column of a requirement string inside a TOML table's key."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        #: (table name, first line index, end line index)
+        self.tables: list[tuple[str, int, int]] = [("", 0, len(self.lines))]
+        for i, line in enumerate(self.lines):
+            m = _HEADER.match(line)
+            if m:
+                name = re.sub(r"\s*\.\s*", ".", m.group(1).replace('"', "").replace("'", ""))
+                self.tables[-1] = (*self.tables[-1][:2], i)
+                self.tables.append((name, i + 1, len(self.lines)))
+
+    def find(self, where: list[tuple[str, str]], value: str) -> tuple[int, int]:
+        """1-based (line, column) of ``value`` quoted under the first matching table/key."""
+        for table, key in where:
+            key_re = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+            for name, start, end in self.tables:
+                if name != table:
+                    continue
+                for i in range(start, end):
+                    if key_re.match(self.lines[i]):
+                        hit = self._search(value, i, end)
+                        if hit is not None:
+                            return hit
+        return self._search(value, 0, len(self.lines)) or (1, 1)
+
+    def _search(self, value: str, start: int, end: int) -> tuple[int, int] | None:
+        for i in range(start, end):
+            for quoted in (f'"{value}"', f"'{value}'"):
+                col = self.lines[i].find(quoted)
+                if col >= 0:
+                    return i + 1, col + 1
+        return None

@@ -1,0 +1,1 @@
+"""An application: with an entry point, public names are reported too."""

@@ -1,0 +1,1 @@
+"""A small application whose pyproject declares more than it imports."""

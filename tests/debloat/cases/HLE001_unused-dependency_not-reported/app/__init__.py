@@ -1,0 +1,1 @@
+"""Every declared runtime requirement is used, some without an import statement."""

@@ -1,0 +1,7 @@
+import execnet
+
+from app.main import highlighter
+
+
+def test_highlighter() -> None:
+    assert highlighter() and execnet

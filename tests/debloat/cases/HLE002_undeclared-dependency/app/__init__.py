@@ -1,0 +1,1 @@
+"""Imports of every kind: stdlib, own package, declared, optional and undeclared."""

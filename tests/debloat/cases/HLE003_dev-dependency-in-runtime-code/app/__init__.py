@@ -1,0 +1,1 @@
+"""Runtime code that imports development tools."""

@@ -1,0 +1,3 @@
+import hypothesis
+
+hypothesis.settings.register_profile("ci", max_examples=10)

@@ -1,0 +1,55 @@
+# flags: --select HLI --unsafe-fixes
+"""Unsafe fixes, applied with --unsafe-fixes: public names of a library module without
+__all__, class attributes, side-effect-shaped blocks, dynamic scopes."""
+import os
+from json import dumps, loads  # expect: HLI001
+from sys import argv
+
+
+class Settings:
+    import string  # expect: HLI001
+
+
+def context():
+    with open(os.devnull) as fh:
+        import pprint  # expect: HLI001
+        return fh, argv
+
+
+def smoke_test():
+    import csv  # expect: HLI001
+
+
+def dynamic():
+    import shlex  # expect: HLI001
+    return locals()
+
+
+dumps(1)
+# output
+# flags: --select HLI --unsafe-fixes
+"""Unsafe fixes, applied with --unsafe-fixes: public names of a library module without
+__all__, class attributes, side-effect-shaped blocks, dynamic scopes."""
+import os
+from json import dumps  # expect: HLI001
+from sys import argv
+
+
+class Settings:
+    pass
+
+
+def context():
+    with open(os.devnull) as fh:
+        return fh, argv
+
+
+def smoke_test():
+    pass
+
+
+def dynamic():
+    return locals()
+
+
+dumps(1)

@@ -4,12 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: install test test-fast lint bench demo docs clean
+.PHONY: install test test-fast lint bench docs clean
 
 install: ## a virtualenv with hlopt (editable) and its dev tools, plus system tools it drives
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --config-settings editable_mode=compat -e '.[dev,mcp]'
 	@./scripts/install-system-tools.sh || echo "note: optional system tools not installed (see above)"
 
 test: ## the whole test suite, corpus and slow tests included
@@ -25,6 +25,13 @@ lint:
 bench: ## benchmarks: ratios against the peer tools, printed (never asserted)
 	$(PY) bench/startup.py
 	$(PY) bench/debloat_peers.py
+	$(PY) bench/debloat_projects.py
+	$(PY) bench/debloat_stdlib_fix.py
+	$(PY) bench/compress_peers.py
+	$(PY) bench/mcp_overhead.py
+	$(PY) bench/profile_overhead.py
+	$(PY) bench/profile_accuracy.py
+	$(PY) bench/bench_stability.py
 
 docs: ## regenerate docs/rules.md from the rule registry
 	$(VENV)/bin/hlopt rules --format markdown > docs/rules.md

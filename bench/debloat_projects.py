@@ -44,10 +44,11 @@ for pkg in sys.argv[1:]:
         except Exception as exc:
             out[name] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
-        names = {}
-        for n in dir(mod):
-            if not n.startswith("_"):
-                names[n] = isinstance(getattr(mod, n, None), types.ModuleType)
+        public = getattr(mod, "__all__", None)
+        if not isinstance(public, (list, tuple)):
+            public = [n for n in dir(mod) if not n.startswith("_")]
+        names = {n: isinstance(getattr(mod, n, None), types.ModuleType)
+                 for n in public if isinstance(n, str)}
         out[name] = {"names": names}
 print(json.dumps(out))
 """
@@ -80,10 +81,12 @@ def run_tests(project: Path) -> tuple[str, int]:
                          cwd=project, capture_output=True, text=True, timeout=1800,
                          env={**os.environ, "PYTHONPATH": str(project)})
     lines = [ln for ln in out.stdout.splitlines() if re.search(r"\d+ (passed|failed)", ln)]
-    return (lines[-1].strip("= ") if lines else out.stdout[-300:]), out.returncode
+    summary = lines[-1].strip("= ") if lines else out.stdout[-300:]
+    return re.sub(r" in [0-9.]+s.*$", "", summary), out.returncode  # drop the timing
 
 
 def public_names(project: Path) -> dict[str, dict]:
+    """Per module: its public names (``__all__`` when it has one) and which are modules."""
     out = subprocess.run([sys.executable, "-c", NAMES_SCRIPT, *packages(project)],
                          cwd=project, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(project)})

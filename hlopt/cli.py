@@ -243,6 +243,203 @@ def sysctl(
     emit(cmd.run(opts), fmt, quiet=quiet, verbose=verbose)
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@guarded
+def profile(
+    ctx: typer.Context,
+    script: Annotated[str | None, typer.Argument(help="Script to run; its arguments (or a "
+                      "whole command, `-- pytest tests/`) go after `--`.")] = None,
+    module: Annotated[str | None, typer.Option("-m", "--module", help="Run a module as "
+                      "`python -m`; arguments after `--`.")] = None,
+    pid: Annotated[int | None, typer.Option("--pid", help="Attach to a running Python "
+                   "process (py-spy).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="auto, py-spy, pyinstrument or "
+                      "cprofile (auto: the first that works, in that order).")] = "auto",
+    mode: Annotated[str, typer.Option("--mode", help="wall (main thread, waiting included) "
+                    "or cpu (time on a CPU).")] = "wall",
+    rate: Annotated[int | None, typer.Option("--rate", help="Samples per second (py-spy "
+                    "100, pyinstrument 1000).")] = None,
+    duration: Annotated[float | None, typer.Option("--duration", help="Stop the program "
+                        "after this many seconds (SIGINT, then terminate).")] = None,
+    native: Annotated[bool, typer.Option("--native", help="Include C/Cython/Rust frames "
+                      "(py-spy).")] = False,
+    subprocesses: Annotated[bool, typer.Option("--subprocesses", help="Follow child "
+                            "processes (py-spy).")] = False,
+    idle: Annotated[bool, typer.Option("--idle", help="Include idle threads: every thread, "
+                    "waiting or not (py-spy).")] = False,
+    top: Annotated[int, typer.Option("--top", help="How many hot functions to report.")]
+    = 10,
+    lines: Annotated[bool, typer.Option("--lines", help="Show the hottest lines of each hot "
+                     "function.")] = False,
+    memo: Annotated[bool, typer.Option("--memo/--no-memo", help="Run the program a second "
+                    "time, tracing the hot functions' arguments: would a cache pay?")]
+    = False,
+    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write "
+                      ".json (report), .speedscope.json, .html (pyinstrument) or .svg "
+                      "(flame graph); repeatable.")] = None,
+    diff: Annotated[tuple[Path, Path] | None, typer.Option("--diff", help="Compare two "
+                    "profile reports: BEFORE.json AFTER.json.")] = None,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Find where a program spends its time, and which hlopt command fixes each hot spot."""
+    from hlopt import profile as cmd
+
+    argv = ([script] if script is not None else []) + list(ctx.args)
+    opts = cmd.Options(
+        argv=tuple(argv), module=module, pid=pid, engine=engine, mode=mode, rate=rate,
+        duration=duration, native=native, subprocesses=subprocesses, idle=idle, top=top,
+        lines=lines, memo=memo, outputs=tuple(output or ()),
+        diff=diff if diff and diff[0] is not None else None,
+    )
+    emit(cmd.run(opts), fmt, quiet=quiet, verbose=verbose)
+
+
+@app.command()
+@guarded
+def bench(
+    target: Annotated[str | None, typer.Argument(help="A callable (pkg.mod:func), a "
+                      "pytest-benchmark test directory or file, or nothing with --cmd "
+                      "or --stmt.")] = None,
+    setup: Annotated[str, typer.Option("--setup", help="Code run once per process before "
+                     "timing; the target is bound as `target` and by its own name.")] = "",
+    stmt: Annotated[str | None, typer.Option("--stmt", help="Code to time (default: "
+                    "`target()`).")] = None,
+    cmd_line: Annotated[str | None, typer.Option("--cmd", help="Time a whole command "
+                        "(shell words, run without a shell).")] = None,
+    against: Annotated[str | None, typer.Option("--against", help="Compare with another "
+                       "callable (or command, with --cmd): ratios are it / TARGET.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Compare with a saved "
+                        "report (--save) or pytest-benchmark JSON.")] = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Compare with a git ref, run in "
+                   "a temporary worktree.")] = None,
+    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="wall, cpu, "
+                      "rss or instructions; repeatable (default: wall and rss).")] = None,
+    rounds: Annotated[int | None, typer.Option("--rounds", help="Interleaved rounds (default:"
+                      " 20 callables, 10 commands, 6 suites, 3 callgrind counts).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one measuring process "
+                       "may take.")] = 60.0,
+    fail_if_slower: Annotated[str | None, typer.Option("--fail-if-slower", help="Exit 1 when "
+                              "significantly slower by more than this (5%).")] = None,
+    noise_floor: Annotated[str | None, typer.Option("--noise-floor", help="Smallest change "
+                           "reported as significant (default 1%; instructions 0.1%).")] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Write the JSON report with "
+                    "every round's samples (a later --baseline).")] = None,
+    benchmark_json: Annotated[Path | None, typer.Option("--benchmark-json", help="Write the "
+                              "wall-time samples in pytest-benchmark's JSON format.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write a chart of "
+                      "the distributions: .svg, or .png (needs hlopt[chart]).")] = None,
+    python: Annotated[Path | None, typer.Option("--python", help="Interpreter of the "
+                      "measured code (default: the project's .venv, then ours).")] = None,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Measure before/after in interleaved rounds; say whether a change is significant."""
+    from hlopt import bench as cmd
+    from hlopt.core.progress import rich_progress
+
+    with rich_progress(None if fmt == "text" else False) as progress:
+        opts = cmd.Options(
+            target=target, setup=setup, stmt=stmt, cmd=cmd_line, against=against,
+            baseline=baseline, ref=ref, metrics=tuple(metric) if metric else None,
+            rounds=rounds, timeout=timeout, save=save, benchmark_json=benchmark_json,
+            fail_if_slower=cmd.parse_fraction(fail_if_slower, "--fail-if-slower")
+            if fail_if_slower is not None else None,
+            noise_floor=cmd.parse_fraction(noise_floor, "--noise-floor")
+            if noise_floor is not None else None,
+            chart=output, python=python, cwd=Path.cwd(), progress=progress,
+        )
+        report = cmd.run(opts)
+    emit(report, fmt, quiet=quiet, verbose=verbose)
+
+
+@app.command()
+@guarded
+def compress(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to compress.")],
+    mode: Annotated[str, typer.Option("--mode", help="minify (runnable, smaller), skeleton "
+                    "(signatures for a model) or bundle (a runnable .pyz).")] = "minify",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output directory "
+                      "(minify), file or directory (skeleton; default stdout) or .pyz "
+                      "(bundle). Never inside the input.")] = None,
+    rename_globals: Annotated[bool, typer.Option("--rename-globals", help="Also rename "
+                              "module-level names, rewriting every importer in the tree.")]
+    = False,
+    keep_docstrings: Annotated[bool, typer.Option("--keep-docstrings",
+                               help="Keep every docstring and string statement.")] = False,
+    keep_annotations: Annotated[bool, typer.Option("--keep-annotations",
+                                help="Keep every annotation.")] = False,
+    remove_debug: Annotated[bool, typer.Option("--remove-debug", help="Drop asserts and "
+                            "`if __debug__:` code (behave as under python -O).")] = False,
+    test_cmd: Annotated[str | None, typer.Option("--test-cmd", help="Run this command "
+                        "(e.g. 'pytest -q') against the minified tree.")] = None,
+    entry: Annotated[str | None, typer.Option("--entry", help="Bundle entry point "
+                     "MOD:FUNC (default: the tree's __main__.py).")] = None,
+    python: Annotated[str | None, typer.Option("--python", help="Bundle: precompile "
+                      "bytecode for this Python (X.Y).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to "
+                       "skip (repeatable).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
+                    "(default: all cores).")] = None,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Shrink code: minify it, skeletonize it for a model, or bundle it as a .pyz."""
+    from hlopt import compress as cmd
+    from hlopt.core.errors import UsageError
+    from hlopt.core.progress import rich_progress
+
+    try:
+        chosen = cmd.Mode(mode.lower())
+    except ValueError:
+        raise UsageError(f"unknown mode {mode!r}",
+                         hint="choose minify, skeleton or bundle") from None
+    to_stdout = chosen is cmd.Mode.skeleton and output is None
+    if to_stdout and fmt.lower() != "text":
+        raise UsageError("--mode skeleton prints code on stdout; with --format "
+                         f"{fmt} it needs -o", hint="add -o skeleton/ (or -o skel.py)")
+    with rich_progress(None if fmt == "text" else False) as progress:
+        opts = cmd.Options(
+            paths=tuple(paths), mode=chosen, output=output, rename_globals=rename_globals,
+            keep_docstrings=keep_docstrings, keep_annotations=keep_annotations,
+            remove_debug=remove_debug, test_cmd=test_cmd, entry=entry, python=python,
+            exclude=tuple(exclude or ()), jobs=jobs, progress=progress,
+            sink=sys.stdout.write if to_stdout else None,
+        )
+        report = cmd.run(opts)
+    if to_stdout:
+        from hlopt.core.render import Format, render
+
+        render(report, Format.text, sys.stderr, verbose=verbose, quiet=quiet)
+        raise typer.Exit(report.exit_code)
+    emit(report, fmt, quiet=quiet, verbose=verbose)
+
+
+@app.command()
+@guarded
+def mcp(
+    root: Annotated[list[Path] | None, typer.Option("--root", metavar="DIR", help="A directory "
+                    "the tools may work in (repeatable; default: the current one).")] = None,
+    allow_exec: Annotated[bool, typer.Option("--allow-exec", help="Let tools run Python files "
+                          "and modules inside the roots (profile, bench).")] = False,
+) -> None:
+    """Serve hlopt's commands to AI agents over MCP (stdio); needs `hlopt[mcp]`."""
+    try:
+        from hlopt.mcp_server.server import serve
+    except ImportError as exc:  # the extra is missing (httpx's CLI does the same)
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in {"mcp", "mcp_types", "anyio", "pydantic", "typing_extensions"}:
+            raise
+        from hlopt.core.errors import ToolchainError
+
+        raise ToolchainError(f"`hlopt mcp` needs the MCP SDK ({missing} is not installed)",
+                             hint="pip install 'hlopt[mcp]'") from None
+    serve(root or [], allow_exec=allow_exec)
+
+
 def main() -> None:
     """The ``hlopt`` console script."""
     app()

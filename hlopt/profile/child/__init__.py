@@ -1,0 +1,1 @@
+"""Scripts hlopt runs inside the profiled program's interpreter (standard library only)."""

@@ -21,6 +21,8 @@ def _check_ranking(prof, doc: dict) -> None:  # noqa: ANN001 - the prof fixture
     assert ranked[0]["file"].endswith("mixed.py")
     assert ranked[0]["line"] == 24
     assert ranked[0]["target"].endswith("mixed.py:numeric_loop")
+    # the smaller functions are there too (--top 30: a sampler on a loaded machine may
+    # rank library frames such as the json decoder above them)
     names = {h["qualname"] for h in ranked}
     assert {"fib", "scramble"} <= names
     advice = prof.codes(doc, "HLH002")
@@ -32,7 +34,7 @@ def _check_ranking(prof, doc: dict) -> None:  # noqa: ANN001 - the prof fixture
 
 @pytest.mark.usefixtures("needs_py_spy")
 def test_py_spy_ranks_the_numeric_loop_first(prof) -> None:  # noqa: ANN001
-    doc = prof.run(["--lines", MIXED, "--", "--scale", "0.5"])
+    doc = prof.run(["--lines", "--top", "30", MIXED, "--", "--scale", "0.5"])
     _check_ranking(prof, doc)
     assert prof.hot(doc)[0]["engine"] == "py-spy"
     # py-spy reads the line each frame is on: the loop's body is where the time goes
@@ -42,13 +44,13 @@ def test_py_spy_ranks_the_numeric_loop_first(prof) -> None:  # noqa: ANN001
 
 def test_pyinstrument_ranks_the_numeric_loop_first(prof) -> None:  # noqa: ANN001
     pytest.importorskip("pyinstrument", reason="pyinstrument is not installed")
-    doc = prof.run(["--engine", "pyinstrument", MIXED, "--", "--scale", "0.5"])
+    doc = prof.run(["--engine", "pyinstrument", "--top", "30", MIXED, "--", "--scale", "0.5"])
     _check_ranking(prof, doc)
     assert prof.hot(doc)[0]["engine"] == "pyinstrument"
 
 
 def test_cprofile_ranks_the_numeric_loop_first_with_exact_calls(prof) -> None:  # noqa: ANN001
-    doc = prof.run(["--engine", "cprofile", MIXED, "--", "--scale", "0.5"])
+    doc = prof.run(["--engine", "cprofile", "--top", "30", MIXED, "--", "--scale", "0.5"])
     _check_ranking(prof, doc)
     by_name = {h["qualname"]: h for h in prof.hot(doc)}
     assert by_name["numeric_loop"]["calls"] == 1
@@ -85,7 +87,7 @@ def test_py_spy_cpu_mode_leaves_out_the_sleep(prof, script) -> None:  # noqa: AN
 
         def spins():
             total = 0
-            for i in range(800_000):
+            for i in range(3_000_000):  # about 0.2 s of CPU
                 total += i * i
             return total
 

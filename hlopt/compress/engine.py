@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
 
 from hlopt.compress.keep import ModuleFacts, TreeFacts
 from hlopt.compress.model import Mode, Options, Plan
@@ -25,10 +21,9 @@ from hlopt.compress.tree import (
 )
 from hlopt.compress.verify import project_root, run_tests
 from hlopt.core.errors import UsageError
+from hlopt.core.parallel import parallel_map
 from hlopt.core.report import Finding, Metric, Report, Severity
 
-T = TypeVar("T")
-R = TypeVar("R")
 #: below this many files a process pool costs more than it saves
 _POOL_THRESHOLD = 8
 
@@ -91,7 +86,8 @@ def minify_tree(options: Options, output: Path, *, run_test_cmd: bool = True,
 
 def minify_files(paths: list[Path], options: Options, report: Report) -> list[Minified]:
     """Phase 1 (facts of every file), then phase 2 (each file minified and checked)."""
-    scans = parallel_map(scan_file, paths, options.jobs, options.progress, "scanning")
+    scans = parallel_map(scan_file, paths, options.jobs, options.progress, "scanning",
+                         threshold=_POOL_THRESHOLD, chunksize=1)
     facts = TreeFacts.join([s.facts for s in scans if s.facts is not None])
     facts.doctest_all = any(doctest_modules(project_root(p)) for p in options.paths)
     extras: dict[Path, Plan] = {}
@@ -115,6 +111,7 @@ def minify_files(paths: list[Path], options: Options, report: Report) -> list[Mi
     global _WORKER_STATE
     _WORKER_STATE = (facts, settings_of(options))
     results += parallel_map(_minify_job, jobs, options.jobs, options.progress, "minifying",
+                            threshold=_POOL_THRESHOLD, chunksize=1,
                             initializer=_init_worker, initargs=_WORKER_STATE)
     for r in results:
         report.findings.extend(r.findings)
@@ -152,28 +149,6 @@ def doctest_modules(root: Path) -> bool:
         except (OSError, UnicodeDecodeError):
             continue
     return False
-
-
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None,
-                 progress: Callable[[str, int, int], None], label: str, *,
-                 initializer: Callable[..., None] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> list[R]:
-    """``map`` over a process pool (in-process for few items), in order, with progress."""
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(items)))
-    total = len(items)
-    progress(label, 0, total)
-    if workers <= 1 or total < _POOL_THRESHOLD:
-        out = []
-        for i, item in enumerate(items, 1):
-            out.append(fn(item))
-            progress(label, i, total)
-        return out
-    with ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs) as pool:
-        out = []
-        for i, result in enumerate(pool.map(fn, items, chunksize=1), 1):
-            out.append(result)
-            progress(label, i, total)
-        return out
 
 
 def size_metrics(before: Sizes, after: Sizes, prefix: str = "") -> list[Metric]:

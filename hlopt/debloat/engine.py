@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import importlib
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 from hlopt.core import rules
 from hlopt.core.config import Config, load_config
 from hlopt.core.errors import InputError
 from hlopt.core.files import ReadError, Source, discover, read_source, write_atomic
 from hlopt.core.noqa import parse_noqa
+from hlopt.core.parallel import parallel_map
 from hlopt.core.report import Applicability, Finding, Metric, Report, Severity
 from hlopt.core.source import ParseError, check_rewrite, diff_text, internal_error, parse_ast
 from hlopt.debloat.model import Family, ModuleInfo, ModuleRef, Options, Project, group_by_path
@@ -27,11 +25,6 @@ FAMILY_MODULES: tuple[str, ...] = (
     "hlopt.debloat.deadcode",
     "hlopt.debloat.deps",
 )
-#: below this many files, a process pool costs more than it saves
-_POOL_THRESHOLD = 48
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def load_families() -> list[Family]:
@@ -178,28 +171,6 @@ def _scan_file(path: Path) -> ModuleInfo:
     except Exception:
         info.problem = internal_error(path, "scanning")
     return info
-
-
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None,
-                 progress: Callable[[str, int, int], None], label: str) -> list[R]:
-    """``map`` over a process pool (in-process for small inputs), reporting progress."""
-    workers = jobs or os.cpu_count() or 1
-    total = len(items)
-    progress(label, 0, total)
-    if workers <= 1 or total < _POOL_THRESHOLD:
-        out = []
-        for i, item in enumerate(items, 1):
-            out.append(fn(item))
-            progress(label, i, total)
-        return out
-    chunk = max(1, min(32, total // (workers * 8)))
-    results: list[R] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, r in enumerate(pool.map(fn, items, chunksize=chunk), 1):
-            results.append(r)
-            if i % chunk == 0 or i == total:
-                progress(label, i, total)
-    return results
 
 
 def _check(project: Project, families: Sequence[Family]) -> list[Finding]:

@@ -36,7 +36,7 @@ def test_pid_that_does_not_exist(invoke) -> None:  # noqa: ANN001
 def test_a_script_that_raises_is_still_profiled(prof, script, engine: str) -> None:  # noqa: ANN001
     path = script("""
         def work():
-            return sum(i * i for i in range(300_000))
+            return sum(i * i for i in range(3_000_000))  # ~0.3 s: enough samples at 100 Hz
 
         work()
         raise ValueError("boom")

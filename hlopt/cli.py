@@ -440,8 +440,25 @@ def mcp(
     serve(root or [], allow_exec=allow_exec)
 
 
+def _only(name: str) -> None:
+    """Keep only the subcommand ``name`` in ``app``, if it is one.
+
+    Typer builds a click command, with every parameter's converters, for each registered
+    command on every run; building just the one being run keeps start-up flat as commands
+    are added. ``hlopt --help`` and unknown names keep them all.
+    """
+    commands = [c for c in app.registered_commands
+                if (c.name or c.callback.__name__.replace("_", "-")) == name]
+    groups = [g for g in app.registered_groups
+              if (g.name or getattr(g.typer_instance.info, "name", None)) == name]
+    if commands or groups:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
 def main() -> None:
     """The ``hlopt`` console script."""
+    if len(sys.argv) > 1:
+        _only(sys.argv[1])
     app()
 
 

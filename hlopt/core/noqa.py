@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from hlopt.core.report import Finding
 
+_PARSE_NOQA_RE = re.compile(r"[\s,]+")
+
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?",
                    re.IGNORECASE)
 
@@ -47,7 +49,7 @@ def parse_noqa(text: str) -> NoqaMap:
         if not codes:
             lines[lineno] = ALL
             continue
-        named = [FOREIGN_CODES.get(c.upper(), c.upper()) for c in re.split(r"[\s,]+", codes)]
+        named = [FOREIGN_CODES.get(c.upper(), c.upper()) for c in _PARSE_NOQA_RE.split(codes)]
         mine = frozenset(c for c in named if c.startswith("HL"))
         if mine:
             lines[lineno] = mine

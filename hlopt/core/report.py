@@ -119,8 +119,12 @@ class Finding:
                 parts.append(str(self.col))
         return ":".join(parts)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (str(self.path or ""), self.line or 0, self.col or 0, self.code)
+    def sort_key(self) -> tuple[int, int, str, int, int, str]:
+        """By place; findings in a profile's hot function (``data["hot"]["rank"]``) first."""
+        hot = self.data.get("hot") if self.data else None
+        rank = hot.get("rank") if isinstance(hot, Mapping) else None
+        first = (0, rank) if isinstance(rank, int) else (1, 0)
+        return (*first, str(self.path or ""), self.line or 0, self.col or 0, self.code)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,6 +18,9 @@ from typing import Any
 
 from hlopt.debloat.deps_env import normalize
 
+_READ_REQUIREMENT_FILES_RE = re.compile(r"(?:^|\s)#")
+_INIT_RE = re.compile(r"\s*\.\s*")
+
 #: words that make an extra a dev group (``dev``, ``test-all``, ``docs``, ``type-check`` ...)
 DEV_WORDS = frozenset({
     "dev", "develop", "development", "test", "tests", "testing", "doc", "docs",
@@ -132,7 +135,7 @@ def read_requirement_files(root: Path) -> list[Declared]:
         except OSError:
             continue
         for n, raw in enumerate(lines, 1):
-            line = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].strip()
+            line = _READ_REQUIREMENT_FILES_RE.split(raw, maxsplit=1)[0].strip()
             if not line or line.startswith(("-", ".", "/")):
                 continue
             try:
@@ -188,7 +191,7 @@ class _Locator:
         for i, line in enumerate(self.lines):
             m = _HEADER.match(line)
             if m:
-                name = re.sub(r"\s*\.\s*", ".", m.group(1).replace('"', "").replace("'", ""))
+                name = _INIT_RE.sub(".", m.group(1).replace('"', "").replace("'", ""))
                 self.tables[-1] = (*self.tables[-1][:2], i)
                 self.tables.append((name, i + 1, len(self.lines)))
 

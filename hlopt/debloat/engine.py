@@ -24,6 +24,10 @@ FAMILY_MODULES: tuple[str, ...] = (
     "hlopt.debloat.imports",
     "hlopt.debloat.deadcode",
     "hlopt.debloat.deps",
+    "hlopt.debloat.async_calls",
+    "hlopt.debloat.slow_patterns",
+    "hlopt.debloat.regex_family",
+    "hlopt.debloat.startup_family",
 )
 
 
@@ -36,6 +40,10 @@ def run(options: Options) -> Report:
     start = time.perf_counter()
     config = load_config(options.paths, options.config)
     options = _merge_config(options, config)
+    if options.profile is not None:  # a bad profile is an input error before any work
+        from hlopt.debloat import hotspots
+
+        hotspots.load(options.profile, config.root)
     families = load_families()
     select = rules.validate_prefixes(options.select) if options.select else None
     ignore = rules.validate_prefixes(options.ignore)
@@ -196,6 +204,10 @@ def _filter(findings: list[Finding], project: Project, select: Sequence[str] | N
         if n is not None and n.suppresses(f):
             continue
         out.append(f)
+    if options.profile is not None:
+        from hlopt.debloat import hotspots
+
+        return hotspots.order(out, hotspots.load(options.profile, project.root))
     return sorted(out, key=Finding.sort_key)
 
 
@@ -206,6 +218,8 @@ class _Measure:
     size: int
     imports: int
     counts: dict[str, int]
+    #: what families measured while checking: name -> (unit, value)
+    measured: dict[str, tuple[str, float]]
 
 
 def _measure(project: Project, findings: Sequence[Finding]) -> _Measure:
@@ -219,6 +233,7 @@ def _measure(project: Project, findings: Sequence[Finding]) -> _Measure:
         size=sum(m.size for m in ok),
         imports=sum(len(m.imports) for m in ok),
         counts=counts,
+        measured=dict(project.measured),
     )
 
 
@@ -235,6 +250,9 @@ def _metrics(before: _Measure, after: _Measure | None) -> list[Metric]:
     for fam in sorted(before.counts):
         out.append(Metric(f"findings {fam}", "findings",
                           *pair(lambda m, fam=fam: m.counts.get(fam, 0))))
+    for name, (unit, value) in before.measured.items():
+        again = after.measured.get(name) if after is not None else None
+        out.append(Metric(name, unit, value, again[1] if again else None))
     return out
 
 

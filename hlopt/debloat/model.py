@@ -51,6 +51,8 @@ class Options:
     #: modules imported for their side effects, never reported as unused (added to config's)
     side_effect_imports: tuple[str, ...] = ()
     jobs: int | None = None
+    #: an ``hlopt profile --format json`` report: findings in hot functions come first
+    profile: Path | None = None
     respect_gitignore: bool = True
     config: Path | None = None
     progress: Progress = no_progress
@@ -102,6 +104,9 @@ class Project:
     by_name: dict[str, ModuleInfo] = field(default_factory=dict)
     #: module name -> names that other analysed modules import from it ("*" for star)
     imported_from: dict[str, set[str]] = field(default_factory=dict)
+    #: what families measured while checking (name -> (unit, value)); the engine reports
+    #: each as a metric, measured again after --fix
+    measured: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for m in self.modules:

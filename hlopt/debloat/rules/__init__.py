@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from hlopt.debloat.rules import deadcode, deps, imports
+from hlopt.debloat.rules import async_calls, deadcode, deps, imports, regex, slow_patterns, startup
 
-__all__ = ["deadcode", "deps", "imports"]
+__all__ = ["async_calls", "deadcode", "deps", "imports", "regex", "slow_patterns", "startup"]

@@ -1,0 +1,1 @@
+"""The pytest plugin hlopt mutate loads into the project's interpreter (a package so it ships)."""

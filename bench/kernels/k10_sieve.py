@@ -1,0 +1,19 @@
+"""Sieve of Eratosthenes: how many primes are below n."""
+
+__all__ = ["count_primes"]
+
+
+def count_primes(n):
+    if n < 3:
+        return 0
+    is_prime = [True] * n
+    is_prime[0] = is_prime[1] = False
+    for i in range(2, int(n ** 0.5) + 1):
+        if is_prime[i]:
+            for j in range(i * i, n, i):
+                is_prime[j] = False
+    return sum(is_prime)
+
+
+def inputs():
+    return [(20000,), (0,), (2,), (3,), (10,), (97,), (1000,)]

@@ -1,0 +1,301 @@
+"""hlopt nativize on the kernels of bench/kernels/, beside Cython and mypyc, in one run.
+
+Each kernel (bench/kernels/kNN_*.py) is plain, unannotated Python with an ``inputs()``
+function: the first argument tuple is the benchmark input, the others are small, varied
+ones. Per kernel, four sides:
+
+- CPython: the unchanged function;
+- Cython on the UNCHANGED file (``cythonize -i``, CFLAGS ``-O3 -ffp-contract=off``);
+- mypyc on the annotated copy (bench/kernels/typed/, the annotations a person adds);
+- hlopt: ``hlopt.nativize.run(Options(...))`` on a copy of the kernel with NO human typing
+  (the types come from the calls recorded while ``inputs()`` runs), applied to the copy, so
+  the nativized function is what importing the copy gives (its shim binds the extension).
+  When the engine is not there, the same pipeline is driven stage by stage.
+
+Every side's result on every input must equal CPython's (floats bit for bit, same types,
+same exception types); a difference is printed. Times are the best of N repeats,
+interleaved across the sides in one run. Builds go to bench/.cache/nativize_kernels/.
+
+Targets (issue 5): hlopt median >= 25x over CPython with no human typing, no kernel slower
+than Cython on the unchanged file, every kernel verified equal.
+
+    .venv/bin/python bench/nativize_kernels.py [--kernels k01,k05] [--repeats 9]
+        [--skip mypyc,cython] [--markdown notes.md]
+
+Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # kernels/_sides.py, whether run as a script or imported
+
+from kernels._sides import (  # noqa: E402
+    CACHE,
+    KERNELS,
+    build_cython,
+    build_mypyc,
+    describe_diff,
+    kernel_names,
+    load_python,
+    outcome,
+)
+
+TARGET_MEDIAN = 25.0
+SIDES = ("CPython", "Cython-unchanged", "mypyc", "hlopt")
+
+
+@dataclass
+class Kernel:
+    stem: str
+    func: str
+    python: object
+    inputs: list[tuple]
+    sides: dict[str, object] = field(default_factory=dict)  # side -> callable
+    failed: dict[str, str] = field(default_factory=dict)  # side -> why
+    mismatches: dict[str, list[str]] = field(default_factory=dict)
+    best: dict[str, float] = field(default_factory=dict)  # side -> seconds per call
+    hlopt_info: dict[str, object] = field(default_factory=dict)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernels", default="", help="comma-separated stems or prefixes")
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--budget", type=float, default=0.02,
+                        help="seconds of calls per timed repeat per side")
+    parser.add_argument("--skip", default="", help="sides to skip: cython,mypyc,hlopt")
+    parser.add_argument("--examples", type=int, default=200,
+                        help="hypothesis inputs hlopt verifies on top of the recorded ones")
+    parser.add_argument("--hlopt-timeout", type=float, default=600.0,
+                        help="seconds one kernel's hlopt nativize run may take")
+    parser.add_argument("--markdown", type=Path, help="also write the table there")
+    opts = parser.parse_args()
+    kernels = load_kernels(opts.kernels)
+    skip = {s.strip().lower() for s in opts.skip.split(",") if s.strip()}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    build_peers(kernels, skip)
+    if "hlopt" not in skip:
+        build_hlopt(kernels, opts.examples, opts.hlopt_timeout)
+    print(f"built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    for k in kernels:
+        check(k)
+        timeit_sides(k, opts.repeats, opts.budget)
+    lines = report(kernels, opts)
+    print("\n".join(lines))
+    if opts.markdown:
+        write_markdown(opts.markdown, lines, kernels)
+
+
+def load_kernels(selection: str) -> list[Kernel]:
+    wanted = [s.strip() for s in selection.split(",") if s.strip()]
+    out = []
+    for stem in kernel_names():
+        if wanted and not any(stem.startswith(w) for w in wanted):
+            continue
+        module = load_python(KERNELS / f"{stem}.py", f"_bench_kernel_{stem}")
+        func = module.__all__[0]
+        k = Kernel(stem, func, getattr(module, func), list(module.inputs()))
+        k.sides["CPython"] = k.python
+        out.append(k)
+    return out
+
+
+def build_peers(kernels: list[Kernel], skip: set[str]) -> None:
+    """Cython (unchanged file) and mypyc (annotated file), two builds at a time."""
+    jobs = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for k in kernels:
+            if "cython" not in skip:
+                jobs.append((k, "Cython-unchanged", pool.submit(build_cython, k.stem, k.func)))
+            if "mypyc" not in skip:
+                jobs.append((k, "mypyc", pool.submit(build_mypyc, k.stem, k.func)))
+        for k, side, job in jobs:
+            fn, why = job.result()
+            if fn is None:
+                k.failed[side] = why
+            else:
+                k.sides[side] = fn
+
+
+def build_hlopt(kernels: list[Kernel], examples: int, timeout: float) -> None:
+    from kernels._hlopt_side import nativize
+
+    for k in kernels:
+        print(f"hlopt nativize {k.stem}:{k.func} ...", file=sys.stderr)
+        t0 = time.perf_counter()
+        fn, info = nativize(k.stem, k.func, examples, timeout)
+        info.setdefault("notes", []).append(f"pipeline took {time.perf_counter() - t0:.0f} s")
+        k.hlopt_info = info
+        if not info.get("installed"):
+            k.failed["hlopt"] = str(info.get("error", "not installed (no reason given)"))
+        if fn is not None:
+            k.sides["hlopt"] = fn
+
+
+def installed(k: Kernel) -> bool:
+    return bool(k.hlopt_info.get("installed"))
+
+
+def check(k: Kernel) -> None:
+    """Every side on every input against CPython: same value (floats bit for bit)."""
+    expected = [outcome(k.python, args) for args in k.inputs]
+    for side, fn in k.sides.items():
+        if side == "CPython":
+            continue
+        bad = []
+        for args, want in zip(k.inputs, expected, strict=True):
+            got = outcome(fn, args)
+            diff = describe_diff(want, got)
+            if diff:
+                bad.append(f"{k.func}{_short_args(args)}: {diff}")
+        if bad:
+            k.mismatches[side] = bad
+
+
+def _short_args(args: tuple) -> str:
+    text = repr(args)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def timeit_sides(k: Kernel, repeats: int, budget: float) -> None:
+    """Best of ``repeats`` per side; each repeat runs every side once (interleaved)."""
+    args = k.inputs[0]
+    loops = {side: _calibrate(fn, args, budget) for side, fn in k.sides.items()}
+    best = {side: float("inf") for side in k.sides}
+    for _ in range(repeats):
+        for side, fn in k.sides.items():
+            best[side] = min(best[side], _time(fn, args, loops[side]))
+    k.best = best
+
+
+def _calibrate(fn, args: tuple, budget: float) -> int:
+    n = 1
+    while True:
+        if _time(fn, args, n) * n >= budget / 2 or n >= 1 << 20:
+            return max(1, n * 2)
+        n *= 4
+
+
+def _time(fn, args: tuple, loops: int) -> float:
+    clock = time.perf_counter
+    start = clock()
+    for _ in range(loops):
+        fn(*args)
+    return (clock() - start) / loops
+
+
+def speedup(k: Kernel, side: str) -> float | None:
+    if side not in k.best or "CPython" not in k.best:
+        return None
+    return k.best["CPython"] / k.best[side]
+
+
+def report(kernels: list[Kernel], opts: argparse.Namespace) -> list[str]:
+    lines = [f"{len(kernels)} kernels, Python {sys.version.split()[0]}, best of "
+             f"{opts.repeats} interleaved repeats; speedup = CPython time / side time",
+             "",
+             f"{'kernel':<30} {'CPython us':>11} {'Cython-unch.':>13} {'mypyc':>8} "
+             f"{'hlopt':>8}  verified"]
+    for k in kernels:
+        cells = [_cell(k, side) for side in SIDES[1:]]
+        lines.append(f"{k.stem + ':' + k.func:<30} {k.best['CPython'] * 1e6:>11.1f} "
+                     f"{cells[0]:>13} {cells[1]:>8} {cells[2]:>8}  {_verified(k)}")
+    medians = [_median(kernels, side) for side in SIDES[1:]]
+    lines.append(f"{'median':<30} {'':>11} {medians[0]:>13} {medians[1]:>8} {medians[2]:>8}")
+    lines += ["(* hlopt did not install it: speed of its generated build, bound without "
+              "hlopt's verify; ! differs from CPython)", ""]
+    lines += problems(kernels) + [""] + targets(kernels)
+    return lines
+
+
+def _cell(k: Kernel, side: str) -> str:
+    s = speedup(k, side)
+    if s is None:
+        return "failed" if side in k.failed else "-"
+    mark = "*" if side == "hlopt" and not installed(k) else ""
+    return f"{s:.1f}x{mark}" + ("!" if side in k.mismatches else "")
+
+
+def _verified(k: Kernel) -> str:
+    if "hlopt" not in k.sides:
+        return "-"
+    mine = "MISMATCH" if "hlopt" in k.mismatches else f"equal on {len(k.inputs)}"
+    hl = k.hlopt_info.get("verified")
+    hl = f"hlopt: {hl}" if hl else "hlopt: not verified"
+    return f"{mine}; {hl}" + ("" if installed(k) else "; NOT installed")
+
+
+def _median(kernels: list[Kernel], side: str) -> str:
+    values = [s for k in kernels if (s := speedup(k, side)) is not None]
+    return f"{statistics.median(values):.1f}x" if values else "-"
+
+
+def problems(kernels: list[Kernel]) -> list[str]:
+    out = []
+    for k in kernels:
+        for side, why in k.failed.items():
+            out.append(f"{k.stem} {side} failed: {why}")
+        for side, bad in k.mismatches.items():
+            out += [f"{k.stem} {side} MISMATCH {b}" for b in bad[:3]]
+    for k in kernels:
+        for note in k.hlopt_info.get("notes", []):
+            out.append(f"{k.stem} hlopt: {note}")
+    return out or ["no build failures, no mismatches"]
+
+
+def hlopt_speedups(kernels: list[Kernel]) -> list[float]:
+    """hlopt's speedup per kernel; a kernel it could not nativize counts 1.0x (Python runs)."""
+    out = []
+    for k in kernels:
+        ok = installed(k) and "hlopt" not in k.mismatches
+        out.append(speedup(k, "hlopt") or 1.0 if ok else 1.0)
+    return out
+
+
+def targets(kernels: list[Kernel]) -> list[str]:
+    if not any("hlopt" in k.sides or "hlopt" in k.failed for k in kernels):
+        return ["targets: hlopt side skipped"]
+    med = statistics.median(hlopt_speedups(kernels))
+    effective = dict(zip([k.stem for k in kernels], hlopt_speedups(kernels), strict=True))
+    slower = [k.stem for k in kernels if "Cython-unchanged" in k.best and
+              effective[k.stem] < (speedup(k, "Cython-unchanged") or 0.0)]
+    unverified = [k.stem for k in kernels if not installed(k) or "hlopt" in k.mismatches
+                  or not k.hlopt_info.get("ok")]
+    return [
+        f"target: hlopt median >= {TARGET_MEDIAN:.0f}x (kernels not installed count 1x): "
+        f"{med:.1f}x  {'PASS' if med >= TARGET_MEDIAN else 'MISS'}",
+        "target: no kernel slower than Cython on the unchanged file: "
+        + ("PASS" if not slower else f"MISS ({', '.join(slower)})"),
+        "target: every kernel verified equal: "
+        + ("PASS" if not unverified else f"MISS ({', '.join(unverified)})"),
+    ]
+
+
+def write_markdown(path: Path, lines: list[str], kernels: list[Kernel]) -> None:
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    body = [f"# nativize kernels: latest results ({stamp})", "",
+            "Written by `bench/nativize_kernels.py --markdown`.", "", "```", *lines, "```", ""]
+    for k in kernels:
+        info = k.hlopt_info
+        parts = [f"{key} {info[key]}" for key in ("typing", "build", "verified") if info.get(key)]
+        if parts:
+            body.append(f"- {k.stem}: " + "; ".join(parts))
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        print("note: no cc/gcc on PATH; Cython and mypyc builds will fail", file=sys.stderr)
+    main()

@@ -1,0 +1,1 @@
+"""logstats: parse access-log lines and report latency statistics per endpoint."""

@@ -1,0 +1,203 @@
+"""The typed IR between a Python function and the C and Zig emitters.
+
+Expressions are flattened: every operation is an :class:`Assign` of one :class:`Op` to a
+typed variable, so each emitter prints one statement per operation and checks its status.
+Operands are variables or constants. Control flow stays structured (if, loops, break,
+continue, return), which both C and Zig print directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hlopt.nativize.model import NType
+
+INT = NType("int")
+FLOAT = NType("float")
+BOOL = NType("bool")
+NONE = NType("None")
+BYTES = NType("bytes")
+LIST_INT = NType("list", (INT,))
+LIST_FLOAT = NType("list", (FLOAT,))
+LIST_BOOL = NType("list", (BOOL,))
+SCALARS = (INT, FLOAT, BOOL)
+LISTS = (LIST_INT, LIST_FLOAT, LIST_BOOL)
+#: a type the lowering has not determined yet (first passes only)
+UNKNOWN = NType("?")
+
+#: operations that may fail: the emitter checks their status (fallback or exception)
+FAILING = frozenset({
+    "add", "sub", "mul", "floordiv", "mod", "pow", "lshift", "rshift", "neg", "abs",
+    "truediv", "fdiv", "ffloordiv", "fmod", "fpow", "i2f_exact", "f2i", "math", "math_int",
+    "index", "newlist", "call",
+})
+#: C-level math functions of one float (math.<name> -> libm <name>)
+MATH1 = ("sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
+         "sinh", "cosh", "tanh", "expm1", "log1p", "fabs")
+#: math functions returning an int from a float
+MATH_INT = ("floor", "ceil", "trunc")
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    type: NType
+
+
+@dataclass(frozen=True)
+class Const:
+    value: int | float | bool
+    type: NType
+
+
+Operand = Var | Const
+
+
+@dataclass
+class Op:
+    """One operation. ``kind`` names it; ``fn`` the math function or helper it calls.
+
+    Kinds: add sub mul floordiv mod pow lshift rshift band bor bxor neg abs invert (int);
+    fadd fsub fmul fdiv ffloordiv fmod fpow fneg fabs (float); truediv (int / int);
+    i2f b2i i2f_exact f2i (conversions); eq ne lt le gt ge (on ``args``' type); not truth;
+    math math_int (``fn``); len index newlist; call (helper ``fn``); copy.
+    """
+
+    kind: str
+    args: tuple[Operand, ...]
+    type: NType
+    fn: str = ""
+
+    @property
+    def fails(self) -> bool:
+        return self.kind in FAILING
+
+
+@dataclass
+class Assign:
+    dst: Var
+    op: Op
+
+
+@dataclass
+class Store:
+    """``seq[index] = value`` into a local list (bounds checked: out of range falls back)."""
+
+    seq: Var
+    index: Operand
+    value: Operand
+
+
+@dataclass
+class If:
+    cond: Operand
+    body: list[Stmt]
+    orelse: list[Stmt] = field(default_factory=list)
+
+
+@dataclass
+class Loop:
+    """``while True``: the condition of a Python ``while`` is the body's first statements."""
+
+    body: list[Stmt]
+
+
+@dataclass
+class ForRange:
+    """``for var in range(start, stop, step)``; a zero step falls back (Python raises)."""
+
+    var: Var
+    start: Operand
+    stop: Operand
+    step: Operand
+    body: list[Stmt]
+
+
+@dataclass
+class ForEach:
+    """``for vars in zip(seqs)`` (one sequence: a plain for); ``index``: enumerate's count."""
+
+    vars: list[Var]
+    seqs: list[Var]
+    body: list[Stmt]
+    index: Var | None = None
+    start: int = 0
+
+
+@dataclass
+class Break:
+    pass
+
+
+@dataclass
+class Continue:
+    pass
+
+
+@dataclass
+class Return:
+    """Return one value, a tuple of values (``tuple=True``) or None (no values)."""
+
+    values: list[Operand]
+    tuple: bool = False
+
+
+@dataclass
+class Raise:
+    exc: str  # a builtin exception's name
+    message: str
+
+
+@dataclass
+class Fallback:
+    """Run the Python function instead (an input the native code does not handle)."""
+
+    why: str
+
+
+Stmt = Assign | Store | If | Loop | ForRange | ForEach | Break | Continue | Return | Raise \
+    | Fallback
+
+
+@dataclass
+class Function:
+    name: str
+    params: list[Var]
+    locals: dict[str, NType]
+    body: list[Stmt]
+    returns: NType
+    #: True for the target (returns a Python object), False for helpers (a C value)
+    entry: bool = False
+
+
+@dataclass
+class Module:
+    """The target function and the same-module helpers it calls (helpers first)."""
+
+    target: Function
+    helpers: list[Function]
+
+    @property
+    def functions(self) -> list[Function]:
+        return [*self.helpers, self.target]
+
+
+def is_list(t: NType) -> bool:
+    return t.name == "list"
+
+
+def is_seq(t: NType) -> bool:
+    return t.name == "list" or t == BYTES
+
+
+def element(t: NType) -> NType:
+    return INT if t == BYTES else t.args[0]
+
+
+def walk(body: list[Stmt]):
+    """Every statement of ``body``, nested ones included."""
+    for s in body:
+        yield s
+        for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
+            if inner:
+                yield from walk(inner)

@@ -1,0 +1,250 @@
+"""Print one IR function as Zig: statements, operations with status checks, frees by defer."""
+
+from __future__ import annotations
+
+import math
+
+from hlopt.nativize import ir
+from hlopt.nativize.ir import BOOL, BYTES, FLOAT, INT, Const, Op, Operand, Var
+from hlopt.nativize.model import NType
+
+_ZTYPES = {"int": "i64", "float": "f64", "bool": "bool"}
+_PURE2 = {"fadd": "+", "fsub": "-", "fmul": "*", "band": "&", "bor": "|", "bxor": "^",
+          "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_BOOL2 = {"band": "and", "bor": "or", "bxor": "!="}
+_CHECKED2 = {"add": "add", "sub": "sub", "mul": "mul", "floordiv": "floordiv", "mod": "mod",
+             "pow": "ipow", "lshift": "lshift", "rshift": "rshift", "truediv": "truediv",
+             "fdiv": "fdiv", "ffloordiv": "ffloordiv", "fmod": "fmod", "fpow": "fpow"}
+_CHECKED1 = {"neg": "neg", "abs": "abs", "i2f_exact": "i2f_exact", "f2i": "f2i"}
+_RET = {"int": "rt.ret_int", "float": "rt.ret_float", "bool": "rt.ret_bool"}
+
+
+def z_type(t: NType, const: bool = False) -> str:
+    if t == BYTES:
+        return "[]const u8"
+    if ir.is_list(t):
+        return ("[]const " if const else "[]") + _ZTYPES[ir.element(t).name]
+    return _ZTYPES[t.name]
+
+
+def z_const(c: Const) -> str:
+    v = c.value
+    if c.type == BOOL:
+        return "true" if v else "false"
+    if c.type == INT:
+        return "std.math.minInt(i64)" if v == -(2**63) else f"@as(i64, {v})"
+    if math.isnan(v):
+        return "std.math.nan(f64)"
+    if math.isinf(v):
+        return "std.math.inf(f64)" if v > 0 else "-std.math.inf(f64)"
+    return f"@as(f64, {float(v).hex()})"
+
+
+def falls(body: list[ir.Stmt]) -> bool:
+    """Whether control can reach the end of ``body``."""
+    return not body or _falls(body[-1])
+
+
+def _falls(s: ir.Stmt) -> bool:
+    if isinstance(s, ir.Return | ir.Raise | ir.Fallback | ir.Break | ir.Continue):
+        return False
+    if isinstance(s, ir.If):
+        return falls(s.body) or falls(s.orelse) or not s.orelse
+    if isinstance(s, ir.Loop):
+        return _breaks(s.body)
+    return True
+
+
+def _breaks(body: list[ir.Stmt]) -> bool:
+    for s in body:
+        if isinstance(s, ir.Break):
+            return True
+        if isinstance(s, ir.If) and (_breaks(s.body) or _breaks(s.orelse)):
+            return True
+    return False
+
+
+def live(body: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``body`` without the statements after one control cannot pass (Zig rejects them)."""
+    out = []
+    for s in body:
+        out.append(s)
+        if not _falls(s):
+            break
+    return out
+
+
+class ZigWriter:
+    def __init__(self, fn: ir.Function) -> None:
+        self.fn = fn
+        self.loops = 0
+
+    def _params(self) -> list[str]:
+        out = [f"p_{p.name}: {z_type(p.type, const=True)}" for p in self.fn.params]
+        ret = "*[*c]py.PyObject" if self.fn.entry else f"*{z_type(self.fn.returns)}"
+        return [*out, f"hl_out: {ret}"]
+
+    def function(self) -> str:
+        lines = [f"fn hl_fn_{self.fn.name}({', '.join(self._params())}) u8 {{"]
+        for p in self.fn.params:
+            lines += [f"    var {p.name}: {z_type(p.type, const=True)} = p_{p.name};",
+                      f"    _ = &{p.name};"]
+        for name, t in self.fn.locals.items():
+            init = "undefined" if ir.is_seq(t) else "false" if t == BOOL else "0"
+            lines += [f"    var {name}: {z_type(t)} = {init};", f"    _ = &{name};"]
+            if ir.is_list(t):
+                lines += [f"    var {name}_own = false;", f"    _ = &{name}_own;",
+                          f"    defer if ({name}_own) rt.free({_ZTYPES[ir.element(t).name]}, "
+                          f"{name});"]
+        lines += self.block(self.fn.body, 1)
+        if falls(self.fn.body):
+            lines.append("    return rt.OK;")
+        return "\n".join([*lines, "}"])
+
+    # --- statements ----------------------------------------------------------------------
+
+    def block(self, body: list[ir.Stmt], depth: int) -> list[str]:
+        out = []
+        for s in live(body):
+            out += [("    " * depth) + line for line in self.stmt(s)]
+        return out
+
+    def stmt(self, s: ir.Stmt) -> list[str]:  # noqa: C901 - one dispatch
+        if isinstance(s, ir.Assign):
+            return self.assign(s.dst, s.op)
+        if isinstance(s, ir.Store):
+            return [f"{{ const hl_k = rt.index({self.val(s.index)}, {s.seq.name}.len) orelse "
+                    f"return rt.FALLBACK; {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
+        if isinstance(s, ir.If):
+            out = [f"if ({self.val(s.cond)}) {{", *self.block(s.body, 1)]
+            if s.orelse:
+                out += ["} else {", *self.block(s.orelse, 1)]
+            return [*out, "}"]
+        if isinstance(s, ir.Loop):
+            return ["while (true) {", *self.block(s.body, 1), "}"]
+        if isinstance(s, ir.ForRange):
+            return self.for_range(s)
+        if isinstance(s, ir.ForEach):
+            return self.for_each(s)
+        if isinstance(s, ir.Break):
+            return ["break;"]
+        if isinstance(s, ir.Continue):
+            return ["continue;"]
+        if isinstance(s, ir.Return):
+            return self.ret(s)
+        if isinstance(s, ir.Raise):
+            return [f"return rt.raise(py.PyExc_{s.exc}, {_str(s.message)});"]
+        if isinstance(s, ir.Fallback):
+            return [f"return rt.FALLBACK; // {s.why}"]
+        raise AssertionError(s)
+
+    def for_range(self, s: ir.ForRange) -> list[str]:
+        self.loops += 1
+        k, stop, step = f"hl_i{self.loops}", f"hl_stop{self.loops}", f"hl_step{self.loops}"
+        out = [f"{{ const {stop}: i64 = {self.val(s.stop)};",
+               f"  const {step}: i64 = {self.val(s.step)};"]
+        if isinstance(s.step, Const):
+            if s.step.value == 0:
+                return [*out, "  return rt.FALLBACK;", "}"]
+            cond = f"{k} < {stop}" if s.step.value > 0 else f"{k} > {stop}"
+        else:
+            out.append(f"  if ({step} == 0) return rt.FALLBACK;")
+            cond = f"(if ({step} > 0) {k} < {stop} else {k} > {stop})"
+        out += [f"  var {k}: i64 = {self.val(s.start)};", f"  while ({cond}) {{",
+                f"    {s.var.name} = {k};", f"    const hl_nx{self.loops} = @addWithOverflow("
+                f"{k}, {step});", f"    {k} = if (hl_nx{self.loops}[1] != 0) {stop} else "
+                f"hl_nx{self.loops}[0];", *self.block(s.body, 2), "  }", "}"]
+        return out
+
+    def for_each(self, s: ir.ForEach) -> list[str]:
+        self.loops += 1
+        k, n = f"hl_i{self.loops}", f"hl_n{self.loops}"
+        lens = [f"{q.name}.len" for q in s.seqs]
+        size = lens[0]
+        for ln in lens[1:]:
+            size = f"@min({size}, {ln})"
+        out = [f"{{ const {n}: usize = {size};", f"  var {k}: usize = 0;",
+               f"  while ({k} < {n}) : ({k} += 1) {{"]
+        for v, q in zip(s.vars, s.seqs, strict=True):
+            item = f"{q.name}[{k}]"
+            out.append(f"    {v.name} = {'@as(i64, ' + item + ')' if q.type == BYTES else item};")
+        if s.index is not None:
+            out.append(f"    {s.index.name} = @as(i64, @intCast({k})) + {s.start};")
+        return [*out, *self.block(s.body, 2), "  }", "}"]
+
+    def ret(self, s: ir.Return) -> list[str]:
+        if not self.fn.entry:
+            return ([f"hl_out.* = {self.val(s.values[0])};"] if s.values else []) + \
+                ["return rt.OK;"]
+        if not s.values:
+            obj = "rt.ret_none()"
+        elif s.tuple:
+            items = ", ".join(self.boxed(v) for v in s.values)
+            obj = f"rt.ret_tuple(&[_][*c]py.PyObject{{ {items} }})"
+        else:
+            obj = self.boxed(s.values[0])
+        return [f"hl_out.* = {obj};", "return if (hl_out.* == null) rt.ERROR else rt.OK;"]
+
+    def boxed(self, v: Operand) -> str:
+        if ir.is_list(v.type):
+            return f"rt.ret_list({_ZTYPES[ir.element(v.type).name]}, {v.name})"
+        return f"{_RET[v.type.name]}({self.val(v)})"
+
+    # --- operations ----------------------------------------------------------------------
+
+    def val(self, v: Operand) -> str:
+        return z_const(v) if isinstance(v, Const) else v.name
+
+    def assign(self, dst: Var, op: Op) -> list[str]:  # noqa: C901 - one dispatch
+        a = [self.val(x) for x in op.args]
+        d, k = dst.name, op.kind
+
+        def check(call: str) -> str:
+            return f"{{ const hl_s = {call}; if (hl_s != rt.OK) return hl_s; }}"
+        if k == "copy":
+            if ir.is_list(dst.type):
+                src = op.args[0].name
+                return [f"{d} = {src}; {d}_own = {src}_own; {src}_own = false;"]
+            return [f"{d} = {a[0]};"]
+        if k in _BOOL2 and dst.type == BOOL:
+            return [f"{d} = {a[0]} {_BOOL2[k]} {a[1]};"]
+        if k in _PURE2:
+            if op.args[0].type == BOOL and k in ("lt", "le", "gt", "ge"):
+                a = [f"@intFromBool({x})" for x in a]
+            return [f"{d} = {a[0]} {_PURE2[k]} {a[1]};"]
+        if k in _CHECKED2:
+            return [check(f"rt.{_CHECKED2[k]}({a[0]}, {a[1]}, &{d})")]
+        if k in _CHECKED1:
+            return [check(f"rt.{_CHECKED1[k]}({a[0]}, &{d})")]
+        zero = "0.0" if a and op.args[0].type == FLOAT else "0"
+        simple = {"not": "!{0}", "truth": "{0} != " + zero, "b2i": "@as(i64, @intFromBool({0}))",
+                  "i2f": "@as(f64, @floatFromInt({0}))", "fneg": "-{0}", "fabs": "@abs({0})",
+                  "invert": "~{0}"}
+        if k in simple:
+            return [f"{d} = {simple[k].format(*a)};"]
+        if k == "len":
+            return [f"{d} = @as(i64, @intCast({a[0]}.len));"]
+        if k == "index":
+            item = f"{a[0]}[hl_k]"
+            if op.args[0].type == BYTES:
+                item = f"@as(i64, {item})"
+            return [f"{{ const hl_k = rt.index({a[1]}, {a[0]}.len) orelse return rt.FALLBACK; "
+                    f"{d} = {item}; }}"]
+        if k == "math":
+            return [f"{d} = py.{op.fn}({a[0]});", check(f"rt.math_ok({d}, {a[0]})")]
+        if k == "math_int":
+            return [check(f"rt.f2i(py.{op.fn}({a[0]}), &{d})")]
+        if k == "newlist":
+            t = _ZTYPES[ir.element(dst.type).name]
+            return [check(f"rt.new_list({t}, {a[0]}, &{d})"), f"{d}_own = true;",
+                    f"@memset({d}, {a[1]});"]
+        if k == "call":
+            return [check(f"hl_fn_{op.fn}({', '.join([*a, '&' + d])})")]
+        raise AssertionError(k)
+
+
+def _str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+__all__ = ["INT", "ZigWriter", "z_type"]

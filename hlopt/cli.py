@@ -187,6 +187,8 @@ def debloat(
                                              "(default: all cores).")] = None,
     no_gitignore: Annotated[bool, typer.Option("--no-gitignore",
                                                help="Also analyse git-ignored files.")] = False,
+    profile: Annotated[Path | None, typer.Option("--profile", help="An `hlopt profile "
+                       "--format json` report: findings in hot functions come first.")] = None,
     config: ConfigOption = None,
     fmt: FormatOption = "text",
     quiet: QuietOption = False,
@@ -204,6 +206,7 @@ def debloat(
             exclude=tuple(exclude or ()), entry=tuple(entry or ()),
             min_confidence=min_confidence, whitelist=tuple(whitelist or ()), jobs=jobs,
             respect_gitignore=not no_gitignore, config=config, progress=progress,
+            profile=profile,
         )
         report = cmd.run(opts)
     emit(report, fmt, quiet=quiet, verbose=verbose, exit_zero=exit_zero)
@@ -453,6 +456,125 @@ def _only(name: str) -> None:
               if (g.name or getattr(g.typer_instance.info, "name", None)) == name]
     if commands or groups:
         app.registered_commands, app.registered_groups = commands, groups
+
+
+@app.command()
+@guarded
+def nativize(
+    targets: Annotated[list[str] | None, typer.Argument(help="Functions: path.py:func or "
+                       "path.py:Class.method (with --check: files or directories).")] = None,
+    from_profile: Annotated[Path | None, typer.Option("--from-profile", help="Nativize the "
+                            "hottest functions of a `hlopt profile --format json` report.")]
+    = None,
+    top: Annotated[int, typer.Option("--top", help="With --from-profile: how many hot "
+                   "functions.")] = 1,
+    backend: Annotated[str, typer.Option("--backend", help="Code generator: cython, c, zig, "
+                   "or auto (c when the function is in its subset, else cython).")]
+    = "cython",
+    sample: Annotated[list[str] | None, typer.Option("--sample", help="A Python expression "
+                      "calling the function (repeatable): recorded types and test inputs.")]
+    = None,
+    sample_command: Annotated[str | None, typer.Option("--sample-command", help="Record the "
+                              "function's calls while this command runs (e.g. 'pytest -q "
+                              "tests/').")] = None,
+    examples: Annotated[int, typer.Option("--examples", help="Generated inputs verified on "
+                        "top of the recorded ones.")] = 200,
+    compiler: Annotated[str, typer.Option("--compiler", help="auto, cc, gcc, clang, zig or "
+                        "a compiler's path.")] = "auto",
+    apply: Annotated[bool, typer.Option("--apply", help="Install what passed: extension, "
+                     "shim, build entry (default: a dry run showing the shim).")] = False,
+    revert: Annotated[bool, typer.Option("--revert", help="Remove the extensions of the "
+                      "named functions and restore their modules exactly.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when an installed "
+                     "extension no longer matches its Python source (CI).")] = False,
+    rounds: Annotated[int | None, typer.Option("--rounds", help="Interleaved measuring "
+                      "rounds.")] = None,
+    fast_math: Annotated[bool, typer.Option("--fast-math", help="Allow the C compiler to "
+                         "reorder float math (results may differ from Python).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Build cache (default:"
+                         " $HLOPT_CACHE_DIR or ~/.cache/hlopt/native).")] = None,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Compile a hot function to a native extension, verified and measured; --apply it."""
+    from hlopt import nativize as cmd
+    from hlopt.core.progress import rich_progress
+
+    with rich_progress(None if fmt == "text" else False) as progress:
+        opts = cmd.Options(
+            targets=tuple(targets or ()), from_profile=from_profile, top=top,
+            backend=backend.lower(), sample=tuple(sample or ()), sample_command=sample_command,
+            examples=examples, compiler=compiler, apply=apply, revert=revert, check=check,
+            rounds=rounds, fast_math=fast_math, cache_dir=cache_dir, cwd=Path.cwd(),
+            progress=progress,
+        )
+        report = cmd.run(opts)
+    emit(report, fmt, quiet=quiet, verbose=verbose)
+
+
+@app.command()
+@guarded
+def mutate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories to mutate "
+                     "(default: .); or `merge SHARD.json...` to combine --shard reports.")]
+    = None,
+    tests: Annotated[str | None, typer.Option("--tests", help="The pytest command "
+                     "(default: the project's pytest config, else tests/ or test/).")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this function: "
+                    "name, Class.method or path.py:qualname (repeatable).")] = None,
+    changed_since: Annotated[str | None, typer.Option("--changed-since", help="Only "
+                             "functions changed in `git diff REF`.")] = None,
+    from_profile: Annotated[Path | None, typer.Option("--from-profile", help="Only the hot "
+                            "functions of an `hlopt profile` JSON report.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="With --from-profile: how many "
+                   "hot functions.")] = 10,
+    from_nativize: Annotated[bool, typer.Option("--from-nativize", help="Only functions "
+                             "with an `hlopt nativize` shim (their Python code).")] = False,
+    shard: Annotated[str | None, typer.Option("--shard", help="Run slice I of N of the "
+                     "mutants (I/N, for a CI matrix).")] = None,
+    min_score: Annotated[float | None, typer.Option("--min-score", min=0, max=100,
+                         help="Exit 1 when the mutation score (%) is below this, else 0.")]
+    = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Mutants tested "
+                    "at once (default: all cores).")] = None,
+    python: Annotated[Path | None, typer.Option("--python", help="Interpreter of the tests "
+                      "(default: the project's .venv, then ours).")] = None,
+    timeout_factor: Annotated[float, typer.Option("--timeout-factor", min=1, help="A "
+                              "mutant's deadline: this times its tests' clean time ...")]
+    = 10.0,
+    timeout_constant: Annotated[float, typer.Option("--timeout-constant", min=0.05,
+                                help="... plus this many seconds.")] = 1.0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-run every mutant (ignore "
+                        "and keep no outcomes of earlier runs).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Where outcomes are "
+                         "kept (default: ~/.cache/hlopt/mutate).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to "
+                       "skip (repeatable).")] = None,
+    fmt: FormatOption = "text",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    exit_zero: ExitZeroOption = False,
+) -> None:
+    """Would the tests notice if this code were wrong? Mutation testing, fast."""
+    from hlopt import mutate as cmd
+    from hlopt.core.progress import rich_progress
+
+    given = list(paths or [])
+    if given and str(given[0]) == "merge":
+        emit(cmd.merge(given[1:], min_score), fmt, quiet=quiet, verbose=verbose,
+             exit_zero=exit_zero)
+    with rich_progress(None if fmt == "text" else False) as progress:
+        opts = cmd.Options(
+            paths=tuple(given or [Path(".")]), tests=tests, only=tuple(only or ()),
+            changed_since=changed_since, from_profile=from_profile, top=top,
+            from_nativize=from_nativize, shard=cmd.parse_shard(shard) if shard else None,
+            min_score=min_score, jobs=jobs, python=python, timeout_factor=timeout_factor,
+            timeout_constant=timeout_constant, use_cache=not no_cache, cache_dir=cache_dir,
+            exclude=tuple(exclude or ()), cwd=Path.cwd(), progress=progress,
+        )
+        report = cmd.run(opts)
+    emit(report, fmt, quiet=quiet, verbose=verbose, exit_zero=exit_zero)
 
 
 def main() -> None:

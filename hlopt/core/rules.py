@@ -22,6 +22,8 @@ FAMILY_MODULES: tuple[str, ...] = (
     "hlopt.sysctl.rules",
     "hlopt.bench.rules",
     "hlopt.compress.rules",
+    "hlopt.nativize.rules",
+    "hlopt.mutate.rules",
 )
 
 #: every doc has these sections, in this order (ruff's layout)

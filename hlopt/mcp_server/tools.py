@@ -10,6 +10,7 @@ the output schema is the report's (``schema.Report``).
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -42,6 +43,13 @@ WRITES_OUTPUT = ToolAnnotations(read_only_hint=False, destructive_hint=True,
 RUNS_PROGRAM = ToolAnnotations(read_only_hint=False, destructive_hint=True,
                                idempotent_hint=False, open_world_hint=True)
 
+#: compiles and runs the user's function (needs --allow-exec); writes only hlopt's cache
+NATIVIZES = ToolAnnotations(read_only_hint=False, destructive_hint=False,
+                            idempotent_hint=True, open_world_hint=True)
+#: compiles, runs and installs into the user's project; re-applying changes nothing more
+INSTALLS = ToolAnnotations(read_only_hint=False, destructive_hint=True,
+                           idempotent_hint=True, open_world_hint=True)
+
 SysctlProfile = Literal["web", "udp", "latency", "throughput", "db"]
 Engine = Literal["auto", "py-spy", "pyinstrument", "cprofile"]
 BenchMetric = Literal["wall", "cpu", "rss", "instructions"]
@@ -59,6 +67,18 @@ Confidence = Annotated[int, Field(ge=0, le=100, description="Report dead code on
                                                             "above this confidence")]
 Whitelist = Annotated[tuple[str, ...], Field(description="Files of names to treat as used")]
 Gitignore = Annotated[bool, Field(description="Skip git-ignored files")]
+NativizeTargets = Annotated[tuple[str, ...], Field(description="Functions path.py:func or "
+                                                               "path.py:Class.method, inside "
+                                                               "the roots")]
+ProfileReport = Annotated[str | None, Field(description="A profile report (.json) inside the "
+                                                        "roots: nativize its hottest functions")]
+SampleTests = Annotated[tuple[str, ...], Field(description="pytest test files or directories "
+                                                           "inside the roots whose calls of "
+                                                           "the function are recorded")]
+Examples = Annotated[int, Field(ge=0, description="Generated inputs verified on top of the "
+                                                  "recorded ones")]
+Compiler = Annotated[Literal["auto", "cc", "gcc", "clang", "zig"],
+                     Field(description="The C compiler (zig: the ziglang package's)")]
 ConfigFile = Annotated[str | None, Field(description="pyproject.toml to read [tool.hlopt] "
                                                      "from (default: nearest)")]
 
@@ -275,8 +295,8 @@ class Tools:
         try:
             report = await self.call(ctx, "hlopt.compress", build)
         finally:
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+            if scratch is not None:  # a large tree: off the event loop
+                await anyio.to_thread.run_sync(_remove_tree, scratch)
         return report if scratch is None else dry_run(report, scratch / Path(shown).name, shown)
 
     @tool(RUNS_PROGRAM)
@@ -328,6 +348,157 @@ class Tools:
             chart=p.optional(chart, "chart"), cwd=p.base))
 
 
+    def _nativize(self, targets: tuple[str, ...], from_profile: str | None,
+                  sample_tests: tuple[str, ...], **kw: Any) -> Any:
+        """nativize.Options for a call that runs the user's code (needs --allow-exec)."""
+        import sys
+
+        from hlopt import nativize
+        from hlopt.nativize.select import load_profile, profiled_command
+
+        p = self.policy
+        p.require_exec("nativize (it runs the function to record, verify and measure it)")
+        for spec in targets:
+            p.path(spec.rpartition(":")[0] or spec, "target")
+        profile = p.optional(from_profile, "from_profile")
+        resample = profile is not None and self._may_rerun(
+            profiled_command(load_profile(p.base / profile)))
+        tests = [str(p.resolve(t, "sample_tests")) for t in sample_tests]
+        for t in sample_tests:
+            p.suite(t)
+        command = shlex.join([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                              *tests]) if tests else None
+        return nativize.Options(targets=targets, from_profile=profile, sample_command=command,
+                                resample_profile=resample, cwd=p.base, **kw)
+
+    def _may_rerun(self, argv: list[str] | None) -> bool:
+        """Whether the profiled program is a Python file or module inside the roots."""
+        if not argv:
+            return False
+        try:
+            if argv[0] == "-m" and len(argv) > 1:
+                self.policy.module(argv[1])
+            else:
+                self.policy.script(argv[0])
+        except Refused:
+            return False
+        return True
+
+    @tool(NATIVIZES)
+    async def nativize(
+        self, ctx: Context, targets: NativizeTargets = (), from_profile: ProfileReport = None,
+        top: Annotated[int, Field(ge=1, description="With from_profile: how many hot "
+                       "functions")] = 1,
+        sample_tests: SampleTests = (), examples: Examples = 200, compiler: Compiler = "auto",
+        rounds: Annotated[int | None, Field(ge=2, description="Interleaved measuring "
+                          "rounds")] = None,
+        fast_math: Annotated[bool, Field(description="Let the C compiler reorder float math "
+                             "(results may differ from Python)")] = False,
+    ) -> Report:
+        """Compile hot functions to native code, verify and measure them: a dry run.
+
+        Same as `hlopt nativize TARGETS --format json`: the report gives the speed-up, the
+        inputs verified and the shim the install would insert (in `diff`); nothing in the
+        project is written (use nativize_apply). Needs --allow-exec: the function runs.
+        """
+        return await self.call(ctx, "hlopt.nativize", lambda: self._nativize(
+            targets, from_profile, sample_tests, top=top, examples=examples,
+            compiler=compiler, rounds=rounds, fast_math=fast_math))
+
+    @tool(INSTALLS)
+    async def nativize_apply(
+        self, ctx: Context, targets: NativizeTargets = (), from_profile: ProfileReport = None,
+        top: Annotated[int, Field(ge=1, description="With from_profile: how many hot "
+                       "functions")] = 1,
+        sample_tests: SampleTests = (), examples: Examples = 200, compiler: Compiler = "auto",
+    ) -> Report:
+        """Compile, verify, measure and install: extension, marked shim and build entry.
+
+        Same as `hlopt nativize TARGETS --apply`. Only what is verified equal and measured
+        faster is installed; undo with nativize_revert. Needs --allow-exec.
+        """
+        return await self.call(ctx, "hlopt.nativize", lambda: self._nativize(
+            targets, from_profile, sample_tests, top=top, examples=examples,
+            compiler=compiler, apply=True))
+
+    @tool(REWRITES)
+    async def nativize_revert(
+        self, ctx: Context,
+        targets: Annotated[tuple[str, ...], Field(min_length=1, description="Nativized "
+                           "functions, path.py:func, inside the roots")],
+    ) -> Report:
+        """Remove installed extensions and restore their modules byte for byte.
+
+        Same as `hlopt nativize --revert TARGETS`.
+        """
+        from hlopt import nativize
+
+        def build() -> Any:
+            for spec in targets:
+                self.policy.path(spec.rpartition(":")[0] or spec, "target")
+            return nativize.Options(targets=targets, revert=True, cwd=self.policy.base)
+
+        return await self.call(ctx, "hlopt.nativize", build)
+
+    @tool(READ_ONLY)
+    async def nativize_check(self, ctx: Context, paths: Paths = (".",)) -> Report:
+        """Check that installed native extensions match their Python source (read-only).
+
+        Same as `hlopt nativize --check PATHS --format json`: HLN020 and exit_code 1 for
+        each stale extension.
+        """
+        from hlopt import nativize
+
+        return await self.call(ctx, "hlopt.nativize", lambda: nativize.Options(
+            targets=tuple(str(p) for p in self.policy.trees(paths or (".",))), check=True,
+            cwd=self.policy.base))
+
+    @tool(RUNS_PROGRAM)
+    async def mutate(
+        self, ctx: Context, paths: Paths = (".",),
+        tests: Annotated[tuple[str, ...], Field(description="pytest test directories or "
+                         "files inside the roots (default: the project's pytest config, "
+                         "else tests/ or test/)")] = (),
+        only: Annotated[tuple[str, ...], Field(description="Only these functions: name, "
+                        "Class.method or path.py:qualname")] = (),
+        changed_since: Annotated[str | None, Field(description="Only functions changed in "
+                                 "`git diff REF`")] = None,
+        from_profile: ProfileReport = None,
+        top: Annotated[int, Field(ge=1, description="With from_profile: how many hot "
+                       "functions")] = 10,
+        from_nativize: Annotated[bool, Field(description="Only functions with an hlopt "
+                                 "nativize shim")] = False,
+        shard: Annotated[str | None, Field(pattern=r"^\d+/\d+$", description="Run slice I "
+                         "of N of the mutants, as I/N")] = None,
+        min_score: Annotated[float | None, Field(ge=0, le=100, description="exit_code 1 "
+                             "when the mutation score (%) is below this")] = None,
+    ) -> Report:
+        """Mutation testing: would the project's tests notice if this code were wrong?
+
+        Same as `hlopt mutate PATHS --tests 'pytest TESTS' --format json`: survivors
+        (HLM001) with their diff, untested functions (HLM002), each function's score
+        (HLM003). The project's files are never written. Needs --allow-exec: its tests run.
+        """
+        import shlex
+
+        from hlopt import mutate as command
+
+        def build() -> Any:
+            p = self.policy
+            p.require_exec("mutate (it runs the project's tests)")
+            suites = [p.suite(t) for t in tests]
+            return command.Options(
+                paths=p.trees(paths or (".",)),
+                tests=shlex.join(["pytest", *suites]) if suites else None, only=only,
+                changed_since=p.git_ref(changed_since) if changed_since else None,
+                from_profile=p.optional(from_profile, "from_profile"), top=top,
+                from_nativize=from_nativize,
+                shard=command.parse_shard(shard) if shard else None, min_score=min_score,
+                cwd=p.base)
+
+        return await self.call(ctx, "hlopt.mutate", build)
+
+
 def dry_run(report: Report, built: Path, shown: str) -> Report:
     """A compress report as if written to ``shown``: nothing was, so no artifacts."""
     text = json.dumps(report).replace(json.dumps(str(built))[1:-1], json.dumps(shown)[1:-1])
@@ -336,3 +507,7 @@ def dry_run(report: Report, built: Path, shown: str) -> Report:
     out["notes"].append(f"dry run: the output was built in a scratch directory, measured and "
                         f"deleted; call again with write=true to write {shown}")
     return out
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -22,7 +22,8 @@ from hlopt.mcp_server.tools import BenchMetric, Engine, SysctlProfile  # noqa: E
 pytestmark = pytest.mark.anyio
 
 TOOLS = {"debloat", "debloat_fix", "sysctl_audit", "profile", "profile_diff", "compress",
-         "bench"}
+         "bench", "nativize", "nativize_apply", "nativize_revert", "nativize_check",
+         "mutate"}
 REPORT_FIELDS = {"schema_version", "hlopt_version", "command", "target", "duration_s",
                  "exit_code", "findings", "metrics", "artifacts", "notes", "diff"}
 

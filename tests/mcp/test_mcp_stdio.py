@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.anyio,
               pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")]
 
 TOOLS = {"debloat", "debloat_fix", "sysctl_audit", "profile", "profile_diff", "compress",
-         "bench"}
+         "bench", "nativize", "nativize_apply", "nativize_revert", "nativize_check",
+         "mutate"}
 
 
 class Progress:
@@ -87,6 +88,9 @@ async def test_stdio_lists_and_calls_every_tool(project: Path, kit) -> None:
         assert result.structured_content["command"] == "bench"
         assert "wall" in result.structured_content["metrics"][0]["name"]
         assert await progress.wait()
+
+        result = await client.call_tool("nativize_check", {"paths": ["pkg"]})
+        assert not result.is_error and result.structured_content["exit_code"] == 0
 
         result = await client.call_tool("debloat", {"paths": ["../"]})
         assert result.is_error and "outside the server's roots" in result.content[0].text

@@ -113,5 +113,9 @@ def test_exit_zero(make_tree, invoke) -> None:
 
 def test_hlopt_debloat_on_itself_exits_0(invoke) -> None:
     hlopt_pkg = Path(__file__).resolve().parents[2] / "hlopt"
-    result = invoke(["debloat", str(hlopt_pkg)], exit_code=0)
-    assert "No findings." in result.stdout
+    result = invoke(["debloat", str(hlopt_pkg), "--format", "json"], exit_code=0)
+    report = json.loads(result.stdout)
+    # Only advisory (info) slow-pattern notes may remain; nothing that fails a run.
+    severities = {f["severity"] for f in report["findings"]}
+    assert severities <= {"info"}, severities
+    assert report["exit_code"] == 0

@@ -8,8 +8,10 @@ verdict that says "no significant difference" rather than inventing one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+# eager: the submodule ``compare`` would otherwise shadow the function of the same name
 from hlopt.bench.compare import compare
-from hlopt.bench.engine import run
 from hlopt.bench.model import (
     CallableSpec,
     CommandSpec,
@@ -19,6 +21,13 @@ from hlopt.bench.model import (
     SuiteSpec,
     parse_fraction,
 )
+from hlopt.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from hlopt.bench.engine import run
+
+#: the engine and its imports load when first used (listing rules does not need them)
+__getattr__ = lazy_exports(__name__, {"run": "hlopt.bench.engine"})
 
 __all__ = ["CallableSpec", "CommandSpec", "Comparison", "Options", "Result", "SuiteSpec",
            "compare", "parse_fraction", "run"]

@@ -9,7 +9,20 @@ tree into a runnable ``.pyz``.
 
 from __future__ import annotations
 
-from hlopt.compress.engine import run
-from hlopt.compress.model import Mode, Options
+from typing import TYPE_CHECKING
+
+from hlopt.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from hlopt.compress.engine import run
+    from hlopt.compress.model import Mode, Options
+
+#: the engine and its imports load when first used (listing rules does not need them)
+__getattr__ = lazy_exports(__name__, {
+    "Mode": "hlopt.compress.model",
+    "Options": "hlopt.compress.model",
+    "run": "hlopt.compress.engine",
+})
+
 
 __all__ = ["Mode", "Options", "run"]

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hlopt.debloat.import_scan import iter_nodes
+
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: identifiers may be any Unicode word (``café``); used only on non-ASCII text (slower)
 _UNICODE_TOKEN = re.compile(r"(?!\d)\w+")
@@ -345,7 +347,7 @@ def _names(nodes: list[ast.stmt], skip: frozenset[int] | set[int] = frozenset(),
         elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             if not isinstance(n, ast.Lambda):
                 binds.add(n.name)
-            loads.update(m.id for m in ast.walk(n) if isinstance(m, ast.Name))
+            loads.update(m.id for m in iter_nodes(n) if isinstance(m, ast.Name))
             continue
         elif isinstance(n, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
             special = True
@@ -389,7 +391,7 @@ def _is_simple(value: ast.expr | None) -> bool:
     """Evaluating ``value`` calls nothing (no call, await, yield, walrus, comprehension)."""
     if value is None:
         return False
-    return all(isinstance(n, _SIMPLE_VALUES) for n in ast.walk(value))
+    return all(isinstance(n, _SIMPLE_VALUES) for n in iter_nodes(value))
 
 
 def scan(tree: ast.Module) -> Scan:

@@ -31,8 +31,29 @@ FAMILY_MODULES: tuple[str, ...] = (
 )
 
 
-def load_families() -> list[Family]:
-    return [Family.from_module(importlib.import_module(m)) for m in FAMILY_MODULES]
+def load_families(prefixes: Sequence[str] | None = None) -> list[Family]:
+    """The families of FAMILY_MODULES (only those of ``prefixes`` when given), in order."""
+    families = [Family.from_module(importlib.import_module(m)) for m in FAMILY_MODULES]
+    return families if prefixes is None else [f for f in families if f.prefix in prefixes]
+
+
+def needed(families: Sequence[Family], select: Sequence[str] | None,
+           ignore: Sequence[str]) -> list[Family]:
+    """The families whose rules this run may report: a ``--select HLI`` run neither scans
+    nor checks for the other families' facts."""
+    def wanted(prefix: str) -> bool:
+        if select is not None and not any(
+                s == "ALL" or s.startswith(prefix) or prefix.startswith(s) for s in select):
+            return False
+        return not any(i == "ALL" or prefix.startswith(i) for i in ignore)
+
+    return [f for f in families if wanted(f.prefix)]
+
+
+def _use_families(prefixes: tuple[str, ...]) -> None:
+    """Worker initializer: the families this run scans and fixes with."""
+    global _FAMILIES
+    _FAMILIES = load_families(prefixes)
 
 
 def run(options: Options) -> Report:
@@ -44,9 +65,9 @@ def run(options: Options) -> Report:
         from hlopt.debloat import hotspots
 
         hotspots.load(options.profile, config.root)
-    families = load_families()
     select = rules.validate_prefixes(options.select) if options.select else None
     ignore = rules.validate_prefixes(options.ignore)
+    families = needed(load_families(), select, ignore)
 
     project, problems = analyse(options, config, families)
     findings = _filter(problems + _check(project, families), project, select, ignore, options)
@@ -108,7 +129,9 @@ def analyse(options: Options, config: Config,
     """Discover and scan every file; build the Project the families check."""
     found = discover(list(options.paths), exclude=options.exclude,
                      respect_gitignore=options.respect_gitignore)
-    modules = parallel_map(_scan_file, found.files, options.jobs, options.progress, "scanning")
+    modules = parallel_map(_scan_file, found.files, options.jobs, options.progress, "scanning",
+                           initializer=_use_families,
+                           initargs=(tuple(f.prefix for f in families),))
     problems = list(found.problems) + [m.problem for m in modules if m.problem is not None]
     project = Project(
         root=config.root,
@@ -277,7 +300,9 @@ def apply_fixes(findings: Sequence[Finding], families: Sequence[Family],
     wanted = [f for f in findings if _fixable(f, options.unsafe_fixes)]
     jobs = list(group_by_path(wanted).items())
     write = options.fix and not (options.diff or options.check)
-    results = parallel_map(_FixJob(write), jobs, options.jobs, options.progress, "fixing")
+    results = parallel_map(_FixJob(write), jobs, options.jobs, options.progress, "fixing",
+                           initializer=_use_families,
+                           initargs=(tuple(f.prefix for f in families),))
     outcome = FixOutcome([], [], "", 0)
     diffs = []
     for path, n, diff, failure in results:

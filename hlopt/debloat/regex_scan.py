@@ -13,6 +13,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from hlopt.debloat.import_scan import iter_nodes
+
 MODULES = ("re", "regex")
 FUNCS = frozenset({"compile", "match", "search", "fullmatch", "sub", "subn", "split",
                    "findall", "finditer"})
@@ -53,7 +55,7 @@ def find_calls(tree: ast.Module, text: str) -> list[Call]:
     stores: dict[str, int] = {}
     bools: set[int] = set()
     calls: list[ast.Call] = []
-    for node in ast.walk(tree):
+    for node in iter_nodes(tree):
         t = type(node)
         if t is ast.Call:
             calls.append(node)  # type: ignore[arg-type]

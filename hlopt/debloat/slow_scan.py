@@ -12,6 +12,7 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 
+from hlopt.debloat.import_scan import iter_nodes
 from hlopt.debloat.slow_checks import (
     RE_FUNCS,
     Hit,
@@ -271,7 +272,7 @@ class _Scanner:
             return None
         uses = indexed = stored = 0
         for stmt in node.body:
-            for n in ast.walk(stmt):
+            for n in iter_nodes(stmt):
                 if isinstance(n, ast.Name) and n.id == target.id:
                     uses += 1
                 elif isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) \
@@ -308,7 +309,7 @@ class _Scanner:
 
 
 def _stores(target: ast.expr, out: set[str]) -> None:
-    for n in ast.walk(target):
+    for n in iter_nodes(target):
         if isinstance(n, ast.Name):
             out.add(n.id)
         elif isinstance(n, ast.Attribute):

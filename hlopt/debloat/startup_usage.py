@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from hlopt.debloat.import_scan import iter_nodes
+
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -124,7 +126,7 @@ class _Uses:
             self.read(stmt, qualname)
 
     def read(self, node: ast.AST, function: str | None) -> None:
-        for n in ast.walk(node):
+        for n in iter_nodes(node):
             if isinstance(n, ast.Name) and n.id in self.names:
                 if not isinstance(n.ctx, ast.Load):
                     self.facts.rebound.add(n.id)
@@ -139,6 +141,6 @@ class _Uses:
         if isinstance(stmt, ast.Assign | ast.AugAssign) and any(
                 isinstance(t, ast.Name) and t.id == "__all__"
                 for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])):
-            for n in ast.walk(stmt.value):
+            for n in iter_nodes(stmt.value):
                 if isinstance(n, ast.Constant) and isinstance(n.value, str):
                     self.facts.exported.add(n.value)

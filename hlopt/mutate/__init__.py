@@ -9,11 +9,23 @@ and ``pytest_plugin/``): the project's files are never written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from hlopt.core.lazy import lazy_exports
 from hlopt.core.report import Report
-from hlopt.mutate.engine import run
-from hlopt.mutate.model import Options, Outcome
-from hlopt.mutate.scope import parse_shard
+
+if TYPE_CHECKING:
+    from hlopt.mutate.engine import run
+    from hlopt.mutate.model import Options, Outcome
+    from hlopt.mutate.scope import parse_shard
+
+#: the engine and its imports load when first used (listing rules does not need them)
+__getattr__ = lazy_exports(__name__, {
+    "Options": "hlopt.mutate.model",
+    "Outcome": "hlopt.mutate.model",
+    "parse_shard": "hlopt.mutate.scope",
+    "run": "hlopt.mutate.engine",
+})
 
 
 def merge(paths: list[Path], min_score: float | None = None) -> Report:

@@ -8,7 +8,19 @@ measures it and, with ``apply``, installs it behind a marked shim (``install``).
 
 from __future__ import annotations
 
-from hlopt.nativize.engine import run
-from hlopt.nativize.options import Options
+from typing import TYPE_CHECKING
+
+from hlopt.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from hlopt.nativize.engine import run
+    from hlopt.nativize.options import Options
+
+#: the engine and its imports load when first used (listing rules does not need them)
+__getattr__ = lazy_exports(__name__, {
+    "Options": "hlopt.nativize.options",
+    "run": "hlopt.nativize.engine",
+})
+
 
 __all__ = ["Options", "run"]

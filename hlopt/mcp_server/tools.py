@@ -79,6 +79,10 @@ Examples = Annotated[int, Field(ge=0, description="Generated inputs verified on 
                                                   "recorded ones")]
 Compiler = Annotated[Literal["auto", "cc", "gcc", "clang", "zig"],
                      Field(description="The C compiler (zig: the ziglang package's)")]
+Backend = Annotated[Literal["cython", "c", "zig", "auto"],
+                    Field(description="Code generator: cython (the whole object model), c or "
+                                      "zig (hlopt's compiler for numeric/bytes kernels), auto "
+                                      "(C inside its subset, else Cython)")]
 ConfigFile = Annotated[str | None, Field(description="pyproject.toml to read [tool.hlopt] "
                                                      "from (default: nearest)")]
 
@@ -390,10 +394,11 @@ class Tools:
         top: Annotated[int, Field(ge=1, description="With from_profile: how many hot "
                        "functions")] = 1,
         sample_tests: SampleTests = (), examples: Examples = 200, compiler: Compiler = "auto",
-        rounds: Annotated[int | None, Field(ge=2, description="Interleaved measuring "
+        backend: Backend = "cython",
+        rounds: Annotated[int | None, Field(ge=6, description="Interleaved measuring "
                           "rounds")] = None,
-        fast_math: Annotated[bool, Field(description="Let the C compiler reorder float math "
-                             "(results may differ from Python)")] = False,
+        fast_math: Annotated[bool, Field(description="Let the compiler reorder float math "
+                             "(verified within 1e-9 relative, not bit for bit)")] = False,
     ) -> Report:
         """Compile hot functions to native code, verify and measure them: a dry run.
 
@@ -403,7 +408,7 @@ class Tools:
         """
         return await self.call(ctx, "hlopt.nativize", lambda: self._nativize(
             targets, from_profile, sample_tests, top=top, examples=examples,
-            compiler=compiler, rounds=rounds, fast_math=fast_math))
+            compiler=compiler, backend=backend, rounds=rounds, fast_math=fast_math))
 
     @tool(INSTALLS)
     async def nativize_apply(
@@ -411,6 +416,7 @@ class Tools:
         top: Annotated[int, Field(ge=1, description="With from_profile: how many hot "
                        "functions")] = 1,
         sample_tests: SampleTests = (), examples: Examples = 200, compiler: Compiler = "auto",
+        backend: Backend = "cython",
     ) -> Report:
         """Compile, verify, measure and install: extension, marked shim and build entry.
 
@@ -419,7 +425,7 @@ class Tools:
         """
         return await self.call(ctx, "hlopt.nativize", lambda: self._nativize(
             targets, from_profile, sample_tests, top=top, examples=examples,
-            compiler=compiler, apply=True))
+            compiler=compiler, backend=backend, apply=True))
 
     @tool(REWRITES)
     async def nativize_revert(

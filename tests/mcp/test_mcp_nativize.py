@@ -50,6 +50,9 @@ async def test_annotations_say_only_apply_and_revert_write(project: Path) -> Non
     for shell in ("sample", "sample_command", "apply"):
         assert shell not in tools["nativize"].input_schema["properties"]
     assert "sample_tests" in tools["nativize_apply"].input_schema["properties"]
+    for name in ("nativize", "nativize_apply"):
+        backend = tools[name].input_schema["properties"]["backend"]
+        assert set(backend["enum"]) == {"cython", "c", "zig", "auto"}
 
 
 async def test_nativize_runs_code_so_it_needs_allow_exec(project: Path) -> None:

@@ -1,26 +1,39 @@
-"""hlopt nativize on the kernels of bench/kernels/, beside Cython and mypyc, in one run.
+"""hlopt nativize on the kernels of bench/kernels/, beside Cython, mypyc and hand-written C.
 
 Each kernel (bench/kernels/kNN_*.py) is plain, unannotated Python with an ``inputs()``
 function: the first argument tuple is the benchmark input, the others are small, varied
-ones. Per kernel, four sides:
+ones. Per kernel, up to seven sides, all timed in one interleaved run:
 
 - CPython: the unchanged function;
 - Cython on the UNCHANGED file (``cythonize -i``, CFLAGS ``-O3 -ffp-contract=off``);
 - mypyc on the annotated copy (bench/kernels/typed/, the annotations a person adds);
-- hlopt: ``hlopt.nativize.run(Options(...))`` on a copy of the kernel with NO human typing
-  (the types come from the calls recorded while ``inputs()`` runs), applied to the copy, so
-  the nativized function is what importing the copy gives (its shim binds the extension).
-  When the engine is not there, the same pipeline is driven stage by stage.
+- hlopt: ``hlopt.nativize.run(Options(...))`` (its Cython backend) on a copy of the kernel
+  with NO human typing (the types come from the calls recorded while ``inputs()`` runs),
+  applied to the copy, so the nativized function is what importing the copy gives (its
+  shim binds the extension). When the engine does not install it, the same pipeline is
+  driven stage by stage and the speed of that build is shown, marked ``*``;
+- hlopt-C, hlopt-Zig: the same with ``Options(backend="c")`` / ``backend="zig"``;
+- hand-C: a CPython extension written by hand (bench/kernels/c/<stem>.c: METH_FASTCALL,
+  lists read in place, Py_buffer for bytes), built with the machine's cc ``-O3
+  -ffp-contract=off``.
+
+The last three run only on the kernels inside the C/Zig subset (hlopt's IR decides, typed
+from the same recorded calls); for the others the table shows "-" and the refusal is
+printed under it. A second table gives, per subset kernel, hlopt-C's, hlopt-Zig's and
+hlopt's (Cython) time per call relative to hand-C.
 
 Every side's result on every input must equal CPython's (floats bit for bit, same types,
-same exception types); a difference is printed. Times are the best of N repeats,
-interleaved across the sides in one run. Builds go to bench/.cache/nativize_kernels/.
+same exception types); a difference is printed. Times are the best of N repeats of this
+thread's CPU time (``--clock wall`` for elapsed time), interleaved across the sides in one
+run. Builds go to bench/.cache/nativize_kernels/.
 
 Targets (issue 5): hlopt median >= 25x over CPython with no human typing, no kernel slower
-than Cython on the unchanged file, every kernel verified equal.
+than Cython on the unchanged file, every kernel verified equal. Targets (issue 6): on
+every kernel in the subset hlopt-C and hlopt-Zig within 1.5x of hand-C's time per call,
+never slower than hlopt's Cython backend, verified equal and installed.
 
     .venv/bin/python bench/nativize_kernels.py [--kernels k01,k05] [--repeats 9]
-        [--skip mypyc,cython] [--markdown notes.md]
+        [--skip mypyc,cython,hlopt,c,zig,handc] [--clock cpu|wall] [--markdown notes.md]
 
 Printed, never asserted.
 """
@@ -44,15 +57,28 @@ from kernels._sides import (  # noqa: E402
     CACHE,
     KERNELS,
     build_cython,
+    build_handc,
     build_mypyc,
     describe_diff,
     kernel_names,
     load_python,
     outcome,
 )
+from kernels._subset_report import (  # noqa: E402
+    HLOPT_SIDES,
+    SUBSET_SIDES,
+    installed,
+    native_targets,
+    outside,
+    subset_table,
+)
 
 TARGET_MEDIAN = 25.0
-SIDES = ("CPython", "Cython-unchanged", "mypyc", "hlopt")
+SIDES = ("CPython", "Cython-unchanged", "mypyc", "hlopt", "hlopt-C", "hlopt-Zig", "hand-C")
+#: --skip words -> the side they skip
+SKIP_WORDS = {"cython": "Cython-unchanged", "mypyc": "mypyc", "hlopt": "hlopt",
+              "c": "hlopt-C", "hlopt-c": "hlopt-C", "zig": "hlopt-Zig", "hlopt-zig": "hlopt-Zig",
+              "handc": "hand-C", "hand-c": "hand-C"}
 
 
 @dataclass
@@ -65,7 +91,13 @@ class Kernel:
     failed: dict[str, str] = field(default_factory=dict)  # side -> why
     mismatches: dict[str, list[str]] = field(default_factory=dict)
     best: dict[str, float] = field(default_factory=dict)  # side -> seconds per call
-    hlopt_info: dict[str, object] = field(default_factory=dict)
+    infos: dict[str, dict] = field(default_factory=dict)  # hlopt side -> what its run said
+    #: "" inside the C/Zig subset, else the IR's refusal; None when not checked
+    outside: str | None = None
+
+    @property
+    def hlopt_info(self) -> dict:
+        return self.infos.get("hlopt", {})
 
 
 def main() -> None:
@@ -74,20 +106,29 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--budget", type=float, default=0.02,
                         help="seconds of calls per timed repeat per side")
-    parser.add_argument("--skip", default="", help="sides to skip: cython,mypyc,hlopt")
+    parser.add_argument("--skip", default="",
+                        help="sides to skip: cython,mypyc,hlopt,c,zig,handc")
     parser.add_argument("--examples", type=int, default=200,
                         help="hypothesis inputs hlopt verifies on top of the recorded ones")
     parser.add_argument("--hlopt-timeout", type=float, default=600.0,
                         help="seconds one kernel's hlopt nativize run may take")
     parser.add_argument("--markdown", type=Path, help="also write the table there")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
+                        help="cpu: this thread's CPU time (steadier on a shared, loaded "
+                             "machine); wall: elapsed time")
     opts = parser.parse_args()
+    global CLOCK
+    CLOCK = CLOCKS[opts.clock]
     kernels = load_kernels(opts.kernels)
-    skip = {s.strip().lower() for s in opts.skip.split(",") if s.strip()}
+    skip = skipped_sides(opts.skip, parser)
     CACHE.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    if any(side not in skip for side in SUBSET_SIDES):
+        find_subset(kernels)
     build_peers(kernels, skip)
-    if "hlopt" not in skip:
-        build_hlopt(kernels, opts.examples, opts.hlopt_timeout)
+    for side in HLOPT_SIDES:
+        if side not in skip:
+            build_hlopt(kernels, side, opts.examples, opts.hlopt_timeout)
     print(f"built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     for k in kernels:
         check(k)
@@ -112,15 +153,32 @@ def load_kernels(selection: str) -> list[Kernel]:
     return out
 
 
+def skipped_sides(text: str, parser: argparse.ArgumentParser) -> set[str]:
+    words = {w.strip().lower() for w in text.split(",") if w.strip()}
+    unknown = sorted(words - set(SKIP_WORDS))
+    if unknown:
+        parser.error(f"--skip {','.join(unknown)}: choose from {', '.join(SKIP_WORDS)}")
+    return {SKIP_WORDS[w] for w in words}
+
+
+def find_subset(kernels: list[Kernel]) -> None:
+    """Which kernels the C/Zig backends take (typed from their inputs' calls, as hlopt does)."""
+    from kernels._hlopt_side import subset_refusal
+
+    for k in kernels:
+        k.outside = subset_refusal(k.stem, k.func)
+
+
 def build_peers(kernels: list[Kernel], skip: set[str]) -> None:
-    """Cython (unchanged file) and mypyc (annotated file), two builds at a time."""
+    """Cython (unchanged file), mypyc (annotated file) and hand-written C (kernels inside
+    the C/Zig subset), two builds at a time."""
+    builders = {"Cython-unchanged": build_cython, "mypyc": build_mypyc, "hand-C": build_handc}
     jobs = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for k in kernels:
-            if "cython" not in skip:
-                jobs.append((k, "Cython-unchanged", pool.submit(build_cython, k.stem, k.func)))
-            if "mypyc" not in skip:
-                jobs.append((k, "mypyc", pool.submit(build_mypyc, k.stem, k.func)))
+            for side, builder in builders.items():
+                if side not in skip and (side != "hand-C" or k.outside == ""):
+                    jobs.append((k, side, pool.submit(builder, k.stem, k.func)))
         for k, side, job in jobs:
             fn, why = job.result()
             if fn is None:
@@ -129,23 +187,23 @@ def build_peers(kernels: list[Kernel], skip: set[str]) -> None:
                 k.sides[side] = fn
 
 
-def build_hlopt(kernels: list[Kernel], examples: int, timeout: float) -> None:
+def build_hlopt(kernels: list[Kernel], side: str, examples: int, timeout: float) -> None:
+    """``hlopt nativize --backend ...`` of ``side`` on every kernel it applies to."""
     from kernels._hlopt_side import nativize
 
+    backend = HLOPT_SIDES[side]
     for k in kernels:
-        print(f"hlopt nativize {k.stem}:{k.func} ...", file=sys.stderr)
+        if side in SUBSET_SIDES and k.outside != "":
+            continue
+        print(f"hlopt nativize --backend {backend} {k.stem}:{k.func} ...", file=sys.stderr)
         t0 = time.perf_counter()
-        fn, info = nativize(k.stem, k.func, examples, timeout)
+        fn, info = nativize(k.stem, k.func, examples, timeout, backend=backend)
         info.setdefault("notes", []).append(f"pipeline took {time.perf_counter() - t0:.0f} s")
-        k.hlopt_info = info
+        k.infos[side] = info
         if not info.get("installed"):
-            k.failed["hlopt"] = str(info.get("error", "not installed (no reason given)"))
+            k.failed[side] = str(info.get("error", "not installed (no reason given)"))
         if fn is not None:
-            k.sides["hlopt"] = fn
-
-
-def installed(k: Kernel) -> bool:
-    return bool(k.hlopt_info.get("installed"))
+            k.sides[side] = fn
 
 
 def check(k: Kernel) -> None:
@@ -188,8 +246,13 @@ def _calibrate(fn, args: tuple, budget: float) -> int:
         n *= 4
 
 
+#: the timing clock (--clock): this thread's CPU time, or wall time
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+CLOCK = CLOCKS["cpu"]
+
+
 def _time(fn, args: tuple, loops: int) -> float:
-    clock = time.perf_counter
+    clock = CLOCK
     start = clock()
     for _ in range(loops):
         fn(*args)
@@ -204,19 +267,25 @@ def speedup(k: Kernel, side: str) -> float | None:
 
 def report(kernels: list[Kernel], opts: argparse.Namespace) -> list[str]:
     lines = [f"{len(kernels)} kernels, Python {sys.version.split()[0]}, best of "
-             f"{opts.repeats} interleaved repeats; speedup = CPython time / side time",
+             f"{opts.repeats} interleaved repeats ({opts.clock} time); speedup = CPython "
+             "time / side time",
              "",
              f"{'kernel':<30} {'CPython us':>11} {'Cython-unch.':>13} {'mypyc':>8} "
-             f"{'hlopt':>8}  verified"]
+             f"{'hlopt':>8} {'hlopt-C':>8} {'hlopt-Zig':>9} {'hand-C':>8}  verified (hlopt)"]
+    widths = (13, 8, 8, 8, 9, 8)
     for k in kernels:
-        cells = [_cell(k, side) for side in SIDES[1:]]
-        lines.append(f"{k.stem + ':' + k.func:<30} {k.best['CPython'] * 1e6:>11.1f} "
-                     f"{cells[0]:>13} {cells[1]:>8} {cells[2]:>8}  {_verified(k)}")
-    medians = [_median(kernels, side) for side in SIDES[1:]]
-    lines.append(f"{'median':<30} {'':>11} {medians[0]:>13} {medians[1]:>8} {medians[2]:>8}")
-    lines += ["(* hlopt did not install it: speed of its generated build, bound without "
-              "hlopt's verify; ! differs from CPython)", ""]
-    lines += problems(kernels) + [""] + targets(kernels)
+        cells = "".join(f" {_cell(k, side):>{w}}" for side, w in zip(SIDES[1:], widths,
+                                                                      strict=True))
+        lines.append(f"{k.stem + ':' + k.func:<30} {k.best['CPython'] * 1e6:>11.1f}{cells}"
+                     f"  {_verified(k)}")
+    medians = "".join(f" {_median(kernels, side):>{w}}" for side, w in zip(SIDES[1:], widths,
+                                                                           strict=True))
+    lines.append(f"{'median':<30} {'':>11}{medians}")
+    lines += ["(hlopt = its Cython backend; * hlopt did not install it: speed of its generated "
+              "build, bound without hlopt's verify; ! differs from CPython; - not run: the "
+              "C/Zig sides run on kernels inside the subset only)", ""]
+    lines += problems(kernels) + outside(kernels) + [""] + subset_table(kernels)
+    lines += targets(kernels) + native_targets(kernels)
     return lines
 
 
@@ -224,7 +293,7 @@ def _cell(k: Kernel, side: str) -> str:
     s = speedup(k, side)
     if s is None:
         return "failed" if side in k.failed else "-"
-    mark = "*" if side == "hlopt" and not installed(k) else ""
+    mark = "*" if side in HLOPT_SIDES and not installed(k, side) else ""
     return f"{s:.1f}x{mark}" + ("!" if side in k.mismatches else "")
 
 
@@ -250,8 +319,8 @@ def problems(kernels: list[Kernel]) -> list[str]:
         for side, bad in k.mismatches.items():
             out += [f"{k.stem} {side} MISMATCH {b}" for b in bad[:3]]
     for k in kernels:
-        for note in k.hlopt_info.get("notes", []):
-            out.append(f"{k.stem} hlopt: {note}")
+        for side, info in k.infos.items():
+            out += [f"{k.stem} {side}: {note}" for note in info.get("notes", [])]
     return out or ["no build failures, no mismatches"]
 
 
@@ -288,10 +357,11 @@ def write_markdown(path: Path, lines: list[str], kernels: list[Kernel]) -> None:
     body = [f"# nativize kernels: latest results ({stamp})", "",
             "Written by `bench/nativize_kernels.py --markdown`.", "", "```", *lines, "```", ""]
     for k in kernels:
-        info = k.hlopt_info
-        parts = [f"{key} {info[key]}" for key in ("typing", "build", "verified") if info.get(key)]
-        if parts:
-            body.append(f"- {k.stem}: " + "; ".join(parts))
+        for side, info in k.infos.items():
+            parts = [f"{key} {info[key]}" for key in ("typing", "build", "verified")
+                     if info.get(key)]
+            if parts:
+                body.append(f"- {k.stem} {side}: " + "; ".join(parts))
     path.write_text("\n".join(body) + "\n", encoding="utf-8")
 
 

@@ -489,8 +489,8 @@ def nativize(
                      "extension no longer matches its Python source (CI).")] = False,
     rounds: Annotated[int | None, typer.Option("--rounds", help="Interleaved measuring "
                       "rounds.")] = None,
-    fast_math: Annotated[bool, typer.Option("--fast-math", help="Allow the C compiler to "
-                         "reorder float math (results may differ from Python).")] = False,
+    fast_math: Annotated[bool, typer.Option("--fast-math", help="Allow the compiler (C or "
+                         "Zig) to reorder float math (results may differ from Python).")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Build cache (default:"
                          " $HLOPT_CACHE_DIR or ~/.cache/hlopt/native).")] = None,
     fmt: FormatOption = "text",

@@ -52,12 +52,25 @@ static inline int hl_floordiv(int64_t a, int64_t b, int64_t *r) {
 }
 /* a % b with the sign of b */
 static inline int hl_mod(int64_t a, int64_t b, int64_t *r) {
-    if (b == 0) return hl_zero_div("integer division or modulo by zero");
+    if (b == 0) return hl_zero_div("integer modulo by zero"); /* CPython 3.11+ */
+    /* an accumulator kept below b (x = (x + y) % b) needs a subtraction, not a division;
+     * powers of two are left to the compiler (a mask) */
+    if (b > 0 && (b & (b - 1)) != 0 && a >= 0 && (uint64_t)a < 2 * (uint64_t)b) {
+        *r = a >= b ? a - b : a;
+        return HL_OK;
+    }
     if (b == -1) { *r = 0; return HL_OK; }
     int64_t m = a % b;
     if (m != 0 && ((m < 0) != (b < 0))) m += b;
     *r = m;
     return HL_OK;
+}
+/* a % b for a >= 0 and a constant b > 0 (hlopt's IR proved both): unsigned; a value
+ * kept below b (x = (x + y) % b) needs a subtraction, not a division */
+static inline int64_t hl_umod(int64_t a, int64_t b) {
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    if ((ub & (ub - 1)) == 0) return (int64_t)(ua & (ub - 1));
+    return (int64_t)(ua < 2 * ub ? (ua >= ub ? ua - ub : ua) : ua % ub);
 }
 /* a / b of two ints: exact when both fit 53 bits, else Python computes it */
 static inline int hl_truediv(int64_t a, int64_t b, double *r) {
@@ -145,9 +158,10 @@ static inline int hl_math_ok(double r, double x) {
     if (isinf(r) && isfinite(x)) return HL_FALLBACK;
     return HL_OK;
 }
-/* int(x), math.floor/ceil/trunc results: nan, inf and values beyond int64 go to Python */
+/* int(x), math.floor/ceil/trunc results: nan, inf and values beyond int64 go to Python
+ * (so does -2**63 itself: one comparison is measurably faster than two in hot loops) */
 static inline int hl_f2i(double x, int64_t *r) {
-    if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0)) return HL_FALLBACK;
+    if (__builtin_expect(!(fabs(x) < 9223372036854775808.0), 0)) return HL_FALLBACK;
     *r = (int64_t)x;
     return HL_OK;
 }
@@ -193,6 +207,19 @@ static inline int hl_arg_list_float(PyObject *o, double **r, Py_ssize_t *n) {
     }
     *r = a;
     *n = len;
+    return HL_OK;
+}
+/* a list read in place (no copy): its items, each checked when the code reads it */
+static inline int hl_arg_list_view(PyObject *o, PyObject *const **r, Py_ssize_t *n) {
+    if (!PyList_CheckExact(o)) return HL_FALLBACK;
+    *r = ((PyListObject *)o)->ob_item;
+    *n = PyList_GET_SIZE(o);
+    return HL_OK;
+}
+/* one item of a list read in place: an exact float, else the Python function runs */
+static inline int hl_item_float(PyObject *o, double *r) {
+    if (__builtin_expect(!PyFloat_CheckExact(o), 0)) return HL_FALLBACK;
+    *r = PyFloat_AS_DOUBLE(o);
     return HL_OK;
 }
 /* an exact list of exact ints that fit int64 -> a malloc'd array */
@@ -265,6 +292,17 @@ static inline PyObject *hl_ret_list_bool(const int64_t *a, Py_ssize_t n) {
     }
     return l;
 }
+/* a local list[bool] (one byte per item, as the generated code keeps them) */
+static inline PyObject *hl_ret_list_bool8(const unsigned char *a, Py_ssize_t n) {
+    PyObject *l = PyList_New(n);
+    if (l == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = a[i] ? Py_True : Py_False;
+        Py_INCREF(x);
+        PyList_SET_ITEM(l, i, x);
+    }
+    return l;
+}
 /* a tuple of new references (stolen; NULL items make the whole result NULL) */
 static inline PyObject *hl_ret_tuple(Py_ssize_t n, PyObject **items) {
     PyObject *t = NULL;
@@ -294,10 +332,17 @@ static inline int hl_new_list(Py_ssize_t *n, size_t item, void **r) {
     *r = p;
     return HL_OK;
 }
+/* len(range(start, stop, step)) for step != 0, in unsigned arithmetic (no overflow) */
+static inline uint64_t hl_range_len(int64_t start, int64_t stop, int64_t step) {
+    if (step > 0)
+        return start < stop ? ((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1 : 0;
+    return start > stop ? ((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1 : 0;
+}
 /* index i of a sequence of length n, negative from the end (-1 when out of range) */
 static inline Py_ssize_t hl_index(int64_t i, Py_ssize_t n) {
-    if (i < 0) i += n;
-    return (i < 0 || i >= n) ? -1 : (Py_ssize_t)i;
+    if (__builtin_expect((uint64_t)i < (uint64_t)n, 1)) return (Py_ssize_t)i;
+    if (i < 0 && i + n >= 0) return (Py_ssize_t)(i + n);
+    return -1;
 }
 
 #endif /* HLOPT_RT_H */

@@ -43,14 +43,30 @@ pub fn raise(exc: [*c]py.PyObject, msg: [*c]const u8) u8 {
     py.PyErr_SetString(exc, msg);
     return ERROR;
 }
+/// a // b and a % b in unsigned arithmetic: cheaper for a constant divisor that is not a
+/// power of two (the compiler already reduces signed powers of two to a shift or a mask)
+inline fn unsigned_ok(a: i64, b: i64) bool {
+    return b > 0 and (b & (b - 1)) != 0 and a >= 0;
+}
 pub inline fn floordiv(a: i64, b: i64, r: *i64) u8 {
     if (b == 0) return raise(py.PyExc_ZeroDivisionError, "integer division or modulo by zero");
+    if (unsigned_ok(a, b)) {
+        r.* = @intCast(@as(u64, @intCast(a)) / @as(u64, @intCast(b)));
+        return OK;
+    }
     if (b == -1) return neg(a, r);
     r.* = @divFloor(a, b);
     return OK;
 }
 pub inline fn mod(a: i64, b: i64, r: *i64) u8 {
-    if (b == 0) return raise(py.PyExc_ZeroDivisionError, "integer division or modulo by zero");
+    if (b == 0) return raise(py.PyExc_ZeroDivisionError, "integer modulo by zero");
+    if (unsigned_ok(a, b)) {
+        const ua: u64 = @intCast(a);
+        const ub: u64 = @intCast(b);
+        // an accumulator kept below b (x = (x + y) % b) needs a subtraction, not a division
+        r.* = @intCast(if (ua < 2 * ub) (if (ua >= ub) ua - ub else ua) else ua % ub);
+        return OK;
+    }
     if (b == -1) {
         r.* = 0;
         return OK;
@@ -59,6 +75,18 @@ pub inline fn mod(a: i64, b: i64, r: *i64) u8 {
     if (m != 0 and ((m < 0) != (b < 0))) m += b;
     r.* = m;
     return OK;
+}
+/// a % b for a >= 0 and a constant b > 0 (hlopt's IR proved both): unsigned; a value
+/// kept below b (x = (x + y) % b) needs a subtraction, not a division
+pub inline fn umod(a: i64, b: i64) i64 {
+    const ua: u64 = @intCast(a);
+    const ub: u64 = @intCast(b);
+    if (ub & (ub - 1) == 0) return @intCast(ua & (ub - 1));
+    return @intCast(if (ua < 2 * ub) (if (ua >= ub) ua - ub else ua) else ua % ub);
+}
+/// a // b for a >= 0 and a constant b > 0 (hlopt's IR proved both)
+pub inline fn udiv(a: i64, b: i64) i64 {
+    return @intCast(@as(u64, @intCast(a)) / @as(u64, @intCast(b)));
 }
 pub inline fn truediv(a: i64, b: i64, r: *f64) u8 {
     if (b == 0) return raise(py.PyExc_ZeroDivisionError, "division by zero");
@@ -147,8 +175,9 @@ pub inline fn math_ok(r: f64, x: f64) u8 {
     if (std.math.isInf(r) and std.math.isFinite(x)) return FALLBACK;
     return OK;
 }
+/// nan, inf and values beyond i64 go to Python (-2**63 too: one comparison is faster)
 pub inline fn f2i(x: f64, r: *i64) u8 {
-    if (!(x >= -9223372036854775808.0 and x < 9223372036854775808.0)) return FALLBACK;
+    if (!(@abs(x) < 9223372036854775808.0)) return FALLBACK;
     r.* = @intFromFloat(x);
     return OK;
 }
@@ -176,8 +205,16 @@ pub fn arg_int(o: [*c]py.PyObject, r: *i64) u8 {
     return OK;
 }
 pub inline fn arg_float(o: [*c]py.PyObject, r: *f64) u8 {
-    if (!is_type(o, &py.PyFloat_Type)) return FALLBACK;
-    r.* = py.PyFloat_AsDouble(o);
+    return item_float(o, r);
+}
+/// an exact float's value (else the Python function runs): list items read in place too
+pub inline fn item_float(o: [*c]py.PyObject, r: *f64) u8 {
+    if (!is_type(o, &py.PyFloat_Type)) {
+        @branchHint(.unlikely);
+        return FALLBACK;
+    }
+    const f: *py.PyFloatObject = @ptrCast(@alignCast(o));
+    r.* = f.ob_fval;
     return OK;
 }
 pub inline fn arg_bool(o: [*c]py.PyObject, r: *bool) u8 {
@@ -225,6 +262,13 @@ pub fn arg_list_float(o: [*c]py.PyObject, r: *[]f64) u8 {
         a[i] = f.ob_fval;
     }
     r.* = a;
+    return OK;
+}
+/// a list read in place (no copy): its items, each checked when the code reads it
+pub fn arg_list_view(o: [*c]py.PyObject, r: *[]const [*c]py.PyObject) u8 {
+    if (!is_type(o, &py.PyList_Type)) return FALLBACK;
+    const n = list_len(o);
+    r.* = if (n == 0) &[_][*c]py.PyObject{} else list_items(o)[0..n];
     return OK;
 }
 pub fn arg_list_int(o: [*c]py.PyObject, r: *[]i64) u8 {
@@ -327,9 +371,18 @@ pub fn new_list(comptime T: type, n: i64, r: *[]T) u8 {
     };
     return OK;
 }
+/// len(range(start, stop, step)) for step != 0, in unsigned arithmetic (no overflow)
+pub inline fn range_len(start: i64, stop: i64, step: i64) u64 {
+    const a: u64 = @bitCast(start);
+    const b: u64 = @bitCast(stop);
+    const s: u64 = @bitCast(step);
+    if (step > 0) return if (start < stop) (b -% a -% 1) / s + 1 else 0;
+    return if (start > stop) (a -% b -% 1) / (0 -% s) + 1 else 0;
+}
 /// index i of a sequence of length n, negative from the end (null when out of range)
 pub inline fn index(i: i64, n: usize) ?usize {
+    const u: u64 = @bitCast(i);
+    if (u < n) return @intCast(u); // the common case: one unsigned comparison
     const len: i64 = @intCast(n);
-    const j = if (i < 0) i + len else i;
-    return if (j < 0 or j >= len) null else @intCast(j);
+    return if (i < 0 and i + len >= 0) @intCast(i + len) else null;
 }

@@ -1,4 +1,5 @@
-"""The peers of bench/nativize_kernels.py (Cython unchanged, mypyc annotated) and the checks.
+"""The peers of bench/nativize_kernels.py (Cython unchanged, mypyc annotated, hand-written C)
+and the checks.
 
 Builds go to bench/.cache/nativize_kernels/ and are reused while the source, the flags
 and the interpreter are the same (a stamp file holds their hash).
@@ -16,10 +17,13 @@ import shutil
 import struct
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 KERNELS = Path(__file__).resolve().parent
 TYPED = KERNELS / "typed"
+#: hand-written CPython extensions of the kernels inside the C/Zig subset
+HANDC = KERNELS / "c"
 CACHE = KERNELS.parent / ".cache" / "nativize_kernels"
 BIN = Path(sys.executable).parent
 #: what both peers are compiled with (gcc's default FP contraction changes float results)
@@ -59,13 +63,30 @@ def build_mypyc(stem: str, func: str):
     return _build(TYPED / f"{stem}.py", work, name, func, [mypyc, f"{name}.py"])
 
 
-def _build(source: Path, work: Path, name: str, func: str, cmd: list[str]):
+def build_handc(stem: str, func: str):
+    """The hand-written C extension (kernels/c/<stem>.c, module ``hc_<stem>``) built with the
+    machine's cc: (callable, "") or (None, why)."""
+    source = HANDC / f"{stem}.c"
+    if not source.is_file():
+        return None, f"no bench/kernels/c/{stem}.c (the kernel is outside the C/Zig subset)"
+    cc = shutil.which(os.environ.get("CC", "") or "cc") or shutil.which("gcc")
+    if cc is None:
+        return None, "no C compiler (cc, gcc) on PATH"
+    name = f"hc_{stem}"
+    ext = sysconfig.get_config_var("EXT_SUFFIX")
+    cmd = [cc, *CFLAGS.split(), "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
+           f"{name}.c", "-o", f"{name}{ext}"]
+    return _build(source, CACHE / "handc" / stem, name, func, cmd, suffix=".c")
+
+
+def _build(source: Path, work: Path, name: str, func: str, cmd: list[str],
+           suffix: str = ".py"):
     if not source.is_file():
         return None, f"no {source.relative_to(KERNELS.parent)}"
     text = source.read_text(encoding="utf-8")
     stamp = hashlib.sha256("\0".join([text, CFLAGS, sys.version, *cmd]).encode()).hexdigest()
     if not _fresh(work, name, stamp):
-        why = _compile(work, name, text, cmd, stamp)
+        why = _compile(work, name, text, cmd, stamp, suffix)
         if why:
             return None, why
     try:
@@ -81,10 +102,11 @@ def _fresh(work: Path, name: str, stamp: str) -> bool:
             and any(work.glob(f"{name}.*.so")))
 
 
-def _compile(work: Path, name: str, text: str, cmd: list[str], stamp: str) -> str:
+def _compile(work: Path, name: str, text: str, cmd: list[str], stamp: str,
+             suffix: str = ".py") -> str:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    (work / f"{name}.py").write_text(text, encoding="utf-8")
+    (work / f"{name}{suffix}").write_text(text, encoding="utf-8")
     env = dict(os.environ, CFLAGS=CFLAGS, MYPYC_OPT_LEVEL="3")
     try:
         proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True,
@@ -95,7 +117,7 @@ def _compile(work: Path, name: str, text: str, cmd: list[str], stamp: str) -> st
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
         return f"build failed (exit {proc.returncode}): {' | '.join(tail)}"
     (work / f"{name}.stamp").write_text(stamp)
-    (work / f"{name}.py").unlink()  # so the import below can only find the extension
+    (work / f"{name}{suffix}").unlink()  # so the import below can only find the extension
     return ""
 
 

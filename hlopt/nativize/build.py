@@ -164,6 +164,10 @@ def cache_root(cache_dir: Path | None = None) -> Path:
 
 def flags_for(gen: Generated, compiler: Compiler, fast_math: bool) -> tuple[str, ...]:
     """The compile flags, without file names (they go in the cache key and the report)."""
+    if gen.suffix in ZIG_SUFFIXES:
+        from hlopt.nativize.zig_build import zig_flags
+
+        return zig_flags(fast_math)
     include = sysconfig.get_paths()["include"]
     fp = FAST_FLAGS if fast_math else EXACT_FLAGS
     return (*BASE_FLAGS, *fp, f"-I{include}")
@@ -254,7 +258,7 @@ def _build_into(work: Path, gen: Generated, cc: Compiler, flags: tuple[str, ...]
     so = work / (gen.module_name + ext_suffix())
     progress("building", 0, 2)
     if gen.suffix in ZIG_SUFFIXES:
-        used = zig_build_lib()(source, so)
+        used = zig_build_lib()(source, so, flags)
     else:
         c_file = cythonize(source, work) if gen.suffix in CYTHON_SUFFIXES else source
         progress("building", 1, 2)
@@ -269,7 +273,7 @@ def _build_into(work: Path, gen: Generated, cc: Compiler, flags: tuple[str, ...]
 
 
 def zig_build_lib():
-    """The Zig backend's build step, ``build_lib(source, so) -> compiler name``.
+    """The Zig backend's build step, ``build_lib(source, so, flags) -> compiler name``.
 
     It lives in hlopt/nativize/zig_build.py (``python -m ziglang build-lib``, issue 6),
     and keeps zig's cache in :func:`zig_cache_dir`.

@@ -8,16 +8,15 @@ HL_ERROR returns with the Python exception set.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hlopt.nativize import ir
 from hlopt.nativize.c_ops import CWriter, c_type
 from hlopt.nativize.cython_gen import module_name
 from hlopt.nativize.hashing import source_hash
 from hlopt.nativize.ir_lower import lower
 from hlopt.nativize.model import Analysis, Generated, Typing
+from hlopt.nativize.runtime_files import runtime_file
 
-RUNTIME = Path(__file__).resolve().parents[2] / "native" / "hlopt_rt.h"
+RUNTIME = runtime_file("hlopt_rt.h")
 
 
 def runtime_text() -> str:
@@ -41,9 +40,12 @@ def generate(analysis: Analysis, typing: Typing) -> Generated:
                      notes=[f"C backend: {len(mod.helpers)} helper(s) compiled along"])
 
 
-def _arg(k: int, p: ir.Var) -> tuple[list[str], str, list[str], list[str]]:
+def _arg(k: int, p: ir.Var, views: set[str]) -> tuple[list[str], str, list[str], list[str]]:
     """Declarations, conversion, cleanup and core-call arguments of parameter ``k``."""
     t, a = p.type, f"a{k}"
+    if p.name in views:
+        return ([f"PyObject *const *{a} = NULL;", f"Py_ssize_t {a}_n = 0;"],
+                f"hl_arg_list_view(args[{k}], &{a}, &{a}_n)", [], [a, f"{a}_n"])
     if t == ir.INT:
         return [f"int64_t {a} = 0;"], f"hl_arg_int(args[{k}], &{a})", [], [a]
     if t == ir.FLOAT:
@@ -61,8 +63,9 @@ def _arg(k: int, p: ir.Var) -> tuple[list[str], str, list[str], list[str]]:
 
 def _entry(fn: ir.Function, analysis: Analysis) -> str:
     decls, convs, frees, call = [], [], [], []
+    views = ir.list_views(fn)
     for k, p in enumerate(fn.params):
-        d, conv, free, args = _arg(k, p)
+        d, conv, free, args = _arg(k, p, views)
         decls += d
         convs.append(f"    if ((st = {conv}) != HL_OK) goto done;")
         frees += free

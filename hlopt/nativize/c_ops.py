@@ -10,6 +10,7 @@ from hlopt.nativize.model import NType
 
 _CTYPES = {"int": "int64_t", "float": "double", "bool": "int"}
 _PURE2 = {"fadd": "+", "fsub": "-", "fmul": "*", "band": "&", "bor": "|", "bxor": "^",
+          "add_safe": "+",
           "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _CHECKED2 = {"add": "hl_add", "sub": "hl_sub", "mul": "hl_mul", "floordiv": "hl_floordiv",
              "mod": "hl_mod", "pow": "hl_ipow", "lshift": "hl_lshift", "rshift": "hl_rshift",
@@ -22,8 +23,8 @@ _RET = {"int": "hl_ret_int", "float": "hl_ret_float", "bool": "hl_ret_bool"}
 def c_type(t: NType) -> str:
     if t == BYTES:
         return "const unsigned char *"
-    if ir.is_list(t):
-        return "double *" if ir.element(t) == FLOAT else "int64_t *"
+    if ir.is_list(t):  # a list[bool] takes a byte per item, as a person writes a sieve
+        return {FLOAT: "double *", BOOL: "unsigned char *"}.get(ir.element(t), "int64_t *")
     return _CTYPES[t.name]
 
 
@@ -50,11 +51,15 @@ class CWriter:
     def __init__(self, fn: ir.Function) -> None:
         self.fn = fn
         self.loops = 0
+        #: list parameters read in place (PyObject *const * items, checked one by one)
+        self.views = ir.list_views(fn)
 
     def _params(self) -> list[str]:
         out = []
         for p in self.fn.params:
-            if ir.is_seq(p.type):
+            if p.name in self.views:
+                out += [f"PyObject *const *{p.name}", f"Py_ssize_t {p.name}_n"]
+            elif ir.is_seq(p.type):
                 const = "const " if p.type != BYTES else ""
                 out += [f"{const}{c_type(p.type)}{p.name}", f"Py_ssize_t {p.name}_n"]
             else:
@@ -85,6 +90,8 @@ class CWriter:
     def stmt(self, s: ir.Stmt, depth: int) -> list[str]:  # noqa: C901 - one dispatch
         if isinstance(s, ir.Assign):
             return self.assign(s.dst, s.op)
+        if isinstance(s, ir.Store) and not s.checked:  # in range (ir_bounds)
+            return [f"{s.seq.name}[{self.val(s.index)}] = {self.val(s.value)};"]
         if isinstance(s, ir.Store):
             k = self._index(s.seq, s.index)
             return [f"{{ Py_ssize_t hl_k = {k}; if (hl_k < 0) {{ hl_st = HL_FALLBACK; goto "
@@ -113,21 +120,29 @@ class CWriter:
         raise AssertionError(s)
 
     def for_range(self, s: ir.ForRange) -> list[str]:
+        """A step of 1 or -1 counts to the stop (no overflow possible); any other step
+        runs len(range(...)) times, the counter stepping in unsigned arithmetic."""
         self.loops += 1
         k, stop, step = f"hl_i{self.loops}", f"hl_stop{self.loops}", f"hl_step{self.loops}"
-        out = [f"{{ int64_t {stop} = {self.val(s.stop)}, {step} = {self.val(s.step)};"]
-        if isinstance(s.step, Const):
-            if s.step.value == 0:
-                return [*out, "hl_st = HL_FALLBACK; goto hl_end; }"]
-            cond = f"{k} < {stop}" if s.step.value > 0 else f"{k} > {stop}"
+        n = f"hl_n{self.loops}"
+        unit = isinstance(s.step, Const) and s.step.value in (1, -1)
+        out = [f"{{ int64_t {stop} = {self.val(s.stop)}" + ("" if unit else
+                                                            f", {step} = {self.val(s.step)}")
+               + ";"]
+        if isinstance(s.step, Const) and s.step.value == 0:
+            return [*out, "hl_st = HL_FALLBACK; goto hl_end; }"]
+        if unit:
+            cond, nxt = (f"{k} < {stop}", f"{k}++") if s.step.value == 1 else \
+                (f"{k} > {stop}", f"{k}--")
+            head = f"  for (int64_t {k} = {self.val(s.start)}; {cond}; {nxt}) {{"
         else:
-            out.append(f"  if ({step} == 0) {{ hl_st = HL_FALLBACK; goto hl_end; }}")
-            cond = f"({step} > 0 ? {k} < {stop} : {k} > {stop})"
-        out += [f"  for (int64_t {k} = {self.val(s.start)}; {cond}; ) {{",
-                f"    {s.var.name} = {k};",
-                f"    if (__builtin_add_overflow({k}, {step}, &{k})) {k} = {stop};",
-                *self.block(s.body, 2), "  }", "}"]
-        return out
+            if not isinstance(s.step, Const):
+                out.append(f"  if ({step} == 0) {{ hl_st = HL_FALLBACK; goto hl_end; }}")
+            out += [f"  int64_t {k} = {self.val(s.start)};",
+                    f"  uint64_t {n} = hl_range_len({k}, {stop}, {step});"]
+            head = (f"  for (; {n} > 0; {n}--, {k} = (int64_t)((uint64_t){k} + "
+                    f"(uint64_t){step})) {{")
+        return [*out, head, f"    {s.var.name} = {k};", *self.block(s.body, 2), "  }", "}"]
 
     def for_each(self, s: ir.ForEach) -> list[str]:
         self.loops += 1
@@ -136,7 +151,8 @@ class CWriter:
         out = [f"{{ Py_ssize_t {n} = {lens[0]};"]
         out += [f"  if ({ln} < {n}) {n} = {ln};" for ln in lens[1:]]
         out.append(f"  for (Py_ssize_t {k} = 0; {k} < {n}; {k}++) {{")
-        out += [f"    {v.name} = {q.name}[{k}];" for v, q in zip(s.vars, s.seqs, strict=True)]
+        out += [f"    {self._item(v.name, q.name, k)}" for v, q in zip(s.vars, s.seqs,
+                                                                    strict=True)]
         if s.index is not None:
             out.append(f"    {s.index.name} = (int64_t){k} + INT64_C({s.start});")
         return [*out, *self.block(s.body, 2), "  }", "}"]
@@ -158,6 +174,7 @@ class CWriter:
     def boxed(self, v: Operand) -> str:
         if ir.is_list(v.type):
             kind = ir.element(v.type).name
+            kind = "bool8" if kind == "bool" else kind
             return f"hl_ret_list_{kind}({v.name}, {v.name}_n)"
         return f"{_RET[v.type.name]}({self.val(v)})"
 
@@ -168,6 +185,12 @@ class CWriter:
 
     def _index(self, seq: Var, index: Operand) -> str:
         return f"hl_index({self.val(index)}, {seq.name}_n)"
+
+    def _item(self, dst: str, seq: str, k: str) -> str:
+        """``dst = seq[k]`` for an index known to be in range."""
+        if seq in self.views:
+            return f"if ((hl_st = hl_item_float({seq}[{k}], &{dst})) != HL_OK) goto hl_end;"
+        return f"{dst} = {seq}[{k}];"
 
     def assign(self, dst: Var, op: Op) -> list[str]:  # noqa: C901 - one dispatch
         a = [self.val(x) for x in op.args]
@@ -190,11 +213,17 @@ class CWriter:
                   "invert": f"~{a[0]}" if a else ""}
         if k in simple:
             return [f"{d} = {simple[k]};"]
+        if k == "index_ok":  # in range (ir_bounds)
+            return [self._item(d, a[0], a[1])]
+        if k == "udiv":  # a >= 0, a constant > 0 (ir_signs)
+            return [f"{d} = (int64_t)((uint64_t){a[0]} / (uint64_t){a[1]});"]
+        if k == "umod":
+            return [f"{d} = hl_umod({a[0]}, {a[1]});"]
         if k == "len":
             return [f"{d} = (int64_t){op.args[0].name}_n;"]
         if k == "index":
             return [f"{{ Py_ssize_t hl_k = {self._index(op.args[0], op.args[1])}; if (hl_k < 0)"
-                    f" {{ hl_st = HL_FALLBACK; goto hl_end; }} {d} = {a[0]}[hl_k]; }}"]
+                    f" {{ hl_st = HL_FALLBACK; goto hl_end; }} {self._item(d, a[0], 'hl_k')} }}"]
         if k == "math":
             return [f"{d} = {op.fn}({a[0]});", check.format(f"hl_math_ok({d}, {a[0]})")]
         if k == "math_int":

@@ -58,6 +58,9 @@ class Op:
     """One operation. ``kind`` names it; ``fn`` the math function or helper it calls.
 
     Kinds: add sub mul floordiv mod pow lshift rshift band bor bxor neg abs invert (int);
+    add_safe (an int add the lowering proved cannot overflow: counting a list's bools);
+    udiv umod (``//`` and ``%`` of a never-negative int by a positive constant, see
+    ir_signs: unsigned, never fail); index_ok (an index ir_bounds proved in range);
     fadd fsub fmul fdiv ffloordiv fmod fpow fneg fabs (float); truediv (int / int);
     i2f b2i i2f_exact f2i (conversions); eq ne lt le gt ge (on ``args``' type); not truth;
     math math_int (``fn``); len index newlist; call (helper ``fn``); copy.
@@ -86,6 +89,8 @@ class Store:
     seq: Var
     index: Operand
     value: Operand
+    #: False when ir_bounds proved the index in range (no check emitted)
+    checked: bool = True
 
 
 @dataclass
@@ -192,6 +197,26 @@ def is_seq(t: NType) -> bool:
 
 def element(t: NType) -> NType:
     return INT if t == BYTES else t.args[0]
+
+
+def list_views(fn: Function) -> set[str]:
+    """The entry function's list[float] parameters read in place from the Python list.
+
+    Such a parameter is only measured (len), indexed and iterated, so the emitters read
+    each item from the list when the code reads it (an exact float, else fallback) instead
+    of copying the whole list into a C array first: one pass over the items, as a person
+    writes it. A parameter passed on to a helper (or copied) keeps the array.
+    """
+    if not fn.entry:
+        return set()
+    names = {p.name for p in fn.params if p.type == LIST_FLOAT}
+    for s in walk(fn.body):
+        if isinstance(s, Assign) and s.op.kind not in ("len", "index"):
+            names -= {a.name for a in s.op.args if isinstance(a, Var)}
+        elif isinstance(s, Store | Return):
+            used = [s.value] if isinstance(s, Store) else s.values
+            names -= {a.name for a in used if isinstance(a, Var)}
+    return names
 
 
 def walk(body: list[Stmt]):

@@ -107,7 +107,8 @@ def reduce_sum(lw, seq: Operand, e: ast.AST) -> Operand:
         lw.emit(Assign(acc, Op("copy", (Const(0, INT),), INT)))
         x = lw.new_tmp(INT)
         conv = [Assign(x, Op("b2i", (item,), INT))] if item_t == BOOL else []
-        step = Op("add", (acc, x if conv else item), INT)
+        # a count of bools stays below the list's length: no overflow check (vectorizes)
+        step = Op("add_safe" if conv else "add", (acc, x if conv else item), INT)
         lw.emit(ir.ForEach([item], [seq], [*conv, Assign(acc, step)]))
         return acc
     lw.emit(ir.ForEach([item], [seq], [Assign(acc, step)]))

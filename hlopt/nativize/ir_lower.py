@@ -81,7 +81,14 @@ def lower(analysis: Analysis, typing: Typing) -> ir.Module:
         target = FunctionLowerer(ctx, node, params, entry=True).run()
     except Refused as exc:
         raise exc.place(_offset(analysis, analysis.target.qualname, node)) from None
-    return ir.Module(target=target, helpers=list(ctx.done.values()))
+    from hlopt.nativize.ir_bounds import unchecked_indexes
+    from hlopt.nativize.ir_signs import unsigned_divisions
+
+    def optimized(fn: ir.Function) -> ir.Function:
+        return unchecked_indexes(unsigned_divisions(fn))
+
+    return ir.Module(target=optimized(target),
+                     helpers=[optimized(f) for f in ctx.done.values()])
 
 
 def check(analysis: Analysis, typing: Typing) -> list[Refusal]:
@@ -135,6 +142,9 @@ class _Context:
         if any(t not in (*ir.SCALARS, *ir.LISTS, BYTES) for t in args):
             raise refuse(node, f"{name}() called with arguments outside the subset")
         tree = ast.parse(self.analysis.helpers[name]).body[0]
+        count = len(tree.args.posonlyargs) + len(tree.args.args)
+        if count != len(args):
+            raise refuse(node, f"{ast.unparse(node)}: {name}() takes {count} arguments")
         self.active.add(name)
         try:
             fn = FunctionLowerer(self, tree, list(args), entry=False).run()

@@ -12,8 +12,9 @@ from hlopt.core.progress import Progress, no_progress
 #: backend name -> the generator module (issue 6 adds "c" and "zig" modules)
 GENERATORS = {"cython": "hlopt.nativize.cython_gen", "c": "hlopt.nativize.c_gen",
               "zig": "hlopt.nativize.zig_gen", "auto": "hlopt.nativize.ir_lower"}
-#: backends whose build supports --fast-math (a C compiler flag)
-FAST_MATH = ("cython", "c", "auto")
+#: backends whose build supports --fast-math (-ffast-math for C; @setFloatMode(.optimized)
+#: in the generated functions for Zig)
+FAST_MATH = ("cython", "c", "zig", "auto")
 
 
 @dataclass(frozen=True)

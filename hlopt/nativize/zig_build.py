@@ -19,8 +19,15 @@ from pathlib import Path
 from hlopt.core.errors import ToolchainError
 from hlopt.nativize.build import COMPILE_TIMEOUT, BuildError, _run_version, zig_cache_dir
 
-#: ReleaseFast keeps IEEE semantics (no @setFloatMode(.optimized) in generated code)
+#: ReleaseFast keeps IEEE semantics (generated functions are .strict unless --fast-math)
 ZIG_FLAGS = ("build-lib", "-dynamic", "-O", "ReleaseFast", "-lc")
+#: the declaration every generated Zig source carries; each generated function starts with
+#: ``@setFloatMode(hl_float_mode)``. zig has no command-line switch for fast-math, so a
+#: --fast-math build replaces it with FAST_FLOAT_MODE in the copy it compiles.
+FLOAT_MODE = "const hl_float_mode: std.builtin.FloatMode = .strict;"
+FAST_FLOAT_MODE = FLOAT_MODE.replace(".strict", ".optimized")
+#: the flag (in the report and the cache key) of a --fast-math Zig build
+FAST_FLAG = "@setFloatMode(.optimized)"
 _HEADER = "#define PY_SSIZE_T_CLEAN 1\n#include <Python.h>\n"
 
 
@@ -64,6 +71,15 @@ def python_zig() -> Path:
     return out
 
 
+def _fast_math(source: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    if FLOAT_MODE not in text:
+        raise BuildError(f"{source.name} does not declare hl_float_mode: --fast-math cannot be "
+                         "applied to it", output=FLOAT_MODE, source=source,
+                         hint="generate it again with this hlopt")
+    source.write_text(text.replace(FLOAT_MODE, FAST_FLOAT_MODE, 1), encoding="utf-8")
+
+
 def _run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT,
@@ -73,8 +89,18 @@ def _run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProces
                          output=str(exc)) from exc
 
 
-def build_lib(source: Path, so: Path) -> str:
-    """Compile ``source`` (a generated .zig) to the extension ``so``; the compiler's name."""
+def zig_flags(fast_math: bool) -> tuple[str, ...]:
+    """The flags of a Zig build, as the report and the cache key show them."""
+    return (*ZIG_FLAGS[1:], *((FAST_FLAG,) if fast_math else ()))
+
+
+def build_lib(source: Path, so: Path, flags: tuple[str, ...] = ()) -> str:
+    """Compile ``source`` (a generated .zig) to the extension ``so``; the compiler's name.
+
+    With FAST_FLAG in ``flags`` the generated functions get ``@setFloatMode(.optimized)``.
+    """
+    if FAST_FLAG in flags:
+        _fast_math(source)
     shutil.copy2(python_zig(), source.parent / "py.zig")
     argv = [*zig_argv(), *ZIG_FLAGS, source.name, f"-femit-bin={so}"]
     proc = _run(argv, cwd=source.parent)

@@ -10,6 +10,7 @@ from hlopt.nativize.model import NType
 
 _ZTYPES = {"int": "i64", "float": "f64", "bool": "bool"}
 _PURE2 = {"fadd": "+", "fsub": "-", "fmul": "*", "band": "&", "bor": "|", "bxor": "^",
+          "add_safe": "+",
           "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _BOOL2 = {"band": "and", "bor": "or", "bxor": "!="}
 _CHECKED2 = {"add": "add", "sub": "sub", "mul": "mul", "floordiv": "floordiv", "mod": "mod",
@@ -52,6 +53,8 @@ def _falls(s: ir.Stmt) -> bool:
         return falls(s.body) or falls(s.orelse) or not s.orelse
     if isinstance(s, ir.Loop):
         return _breaks(s.body)
+    if isinstance(s, ir.ForRange):  # range(..., 0) falls back (Python raises ValueError)
+        return not (isinstance(s.step, Const) and s.step.value == 0)
     return True
 
 
@@ -78,16 +81,22 @@ class ZigWriter:
     def __init__(self, fn: ir.Function) -> None:
         self.fn = fn
         self.loops = 0
+        #: list parameters read in place (the Python list's items, checked one by one)
+        self.views = ir.list_views(fn)
+
+    def _ptype(self, p: Var) -> str:
+        return "[]const [*c]py.PyObject" if p.name in self.views else z_type(p.type, const=True)
 
     def _params(self) -> list[str]:
-        out = [f"p_{p.name}: {z_type(p.type, const=True)}" for p in self.fn.params]
+        out = [f"p_{p.name}: {self._ptype(p)}" for p in self.fn.params]
         ret = "*[*c]py.PyObject" if self.fn.entry else f"*{z_type(self.fn.returns)}"
         return [*out, f"hl_out: {ret}"]
 
     def function(self) -> str:
-        lines = [f"fn hl_fn_{self.fn.name}({', '.join(self._params())}) u8 {{"]
+        lines = [f"fn hl_fn_{self.fn.name}({', '.join(self._params())}) u8 {{",
+                 "    _ = &hl_out; // unused when every path falls back"]
         for p in self.fn.params:
-            lines += [f"    var {p.name}: {z_type(p.type, const=True)} = p_{p.name};",
+            lines += [f"    var {p.name}: {self._ptype(p)} = p_{p.name};",
                       f"    _ = &{p.name};"]
         for name, t in self.fn.locals.items():
             init = "undefined" if ir.is_seq(t) else "false" if t == BOOL else "0"
@@ -112,6 +121,8 @@ class ZigWriter:
     def stmt(self, s: ir.Stmt) -> list[str]:  # noqa: C901 - one dispatch
         if isinstance(s, ir.Assign):
             return self.assign(s.dst, s.op)
+        if isinstance(s, ir.Store) and not s.checked:  # in range (ir_bounds)
+            return [f"{s.seq.name}[@intCast({self.val(s.index)})] = {self.val(s.value)};"]
         if isinstance(s, ir.Store):
             return [f"{{ const hl_k = rt.index({self.val(s.index)}, {s.seq.name}.len) orelse "
                     f"return rt.FALLBACK; {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
@@ -139,22 +150,26 @@ class ZigWriter:
         raise AssertionError(s)
 
     def for_range(self, s: ir.ForRange) -> list[str]:
+        """A step of 1 or -1 counts to the stop (no overflow possible); any other step
+        runs len(range(...)) times, the counter stepping with wrapping arithmetic."""
         self.loops += 1
         k, stop, step = f"hl_i{self.loops}", f"hl_stop{self.loops}", f"hl_step{self.loops}"
+        n = f"hl_n{self.loops}"
         out = [f"{{ const {stop}: i64 = {self.val(s.stop)};",
-               f"  const {step}: i64 = {self.val(s.step)};"]
-        if isinstance(s.step, Const):
-            if s.step.value == 0:
-                return [*out, "  return rt.FALLBACK;", "}"]
-            cond = f"{k} < {stop}" if s.step.value > 0 else f"{k} > {stop}"
+               f"  var {k}: i64 = {self.val(s.start)};"]
+        if isinstance(s.step, Const) and s.step.value == 0:
+            return ["return rt.FALLBACK; // range() step 0: Python raises ValueError"]
+        if isinstance(s.step, Const) and s.step.value in (1, -1):
+            cond, nxt = (f"{k} < {stop}", f"{k} += 1") if s.step.value == 1 else \
+                (f"{k} > {stop}", f"{k} -= 1")
+            head = f"  while ({cond}) : ({nxt}) {{"
         else:
-            out.append(f"  if ({step} == 0) return rt.FALLBACK;")
-            cond = f"(if ({step} > 0) {k} < {stop} else {k} > {stop})"
-        out += [f"  var {k}: i64 = {self.val(s.start)};", f"  while ({cond}) {{",
-                f"    {s.var.name} = {k};", f"    const hl_nx{self.loops} = @addWithOverflow("
-                f"{k}, {step});", f"    {k} = if (hl_nx{self.loops}[1] != 0) {stop} else "
-                f"hl_nx{self.loops}[0];", *self.block(s.body, 2), "  }", "}"]
-        return out
+            out.append(f"  const {step}: i64 = {self.val(s.step)};")
+            if not isinstance(s.step, Const):
+                out.append(f"  if ({step} == 0) return rt.FALLBACK;")
+            out.append(f"  var {n}: u64 = rt.range_len({k}, {stop}, {step});")
+            head = f"  while ({n} > 0) : ({{ {n} -= 1; {k} +%= {step}; }}) {{"
+        return [*out, head, f"    {s.var.name} = {k};", *self.block(s.body, 2), "  }", "}"]
 
     def for_each(self, s: ir.ForEach) -> list[str]:
         self.loops += 1
@@ -166,8 +181,7 @@ class ZigWriter:
         out = [f"{{ const {n}: usize = {size};", f"  var {k}: usize = 0;",
                f"  while ({k} < {n}) : ({k} += 1) {{"]
         for v, q in zip(s.vars, s.seqs, strict=True):
-            item = f"{q.name}[{k}]"
-            out.append(f"    {v.name} = {'@as(i64, ' + item + ')' if q.type == BYTES else item};")
+            out.append(f"    {self._item(v.name, q, k)}")
         if s.index is not None:
             out.append(f"    {s.index.name} = @as(i64, @intCast({k})) + {s.start};")
         return [*out, *self.block(s.body, 2), "  }", "}"]
@@ -194,6 +208,14 @@ class ZigWriter:
 
     def val(self, v: Operand) -> str:
         return z_const(v) if isinstance(v, Const) else v.name
+
+    def _item(self, dst: str, seq: Var, k: str) -> str:
+        """``dst = seq[k]`` for an index known to be in range."""
+        item = f"{seq.name}[{k}]"
+        if seq.name in self.views:
+            return f"{{ const hl_s = rt.item_float({item}, &{dst}); if (hl_s != rt.OK) " \
+                   "return hl_s; }"
+        return f"{dst} = {'@as(i64, ' + item + ')' if seq.type == BYTES else item};"
 
     def assign(self, dst: Var, op: Op) -> list[str]:  # noqa: C901 - one dispatch
         a = [self.val(x) for x in op.args]
@@ -222,14 +244,15 @@ class ZigWriter:
                   "invert": "~{0}"}
         if k in simple:
             return [f"{d} = {simple[k].format(*a)};"]
+        if k == "index_ok":  # in range (ir_bounds)
+            return [self._item(d, op.args[0], f"@as(usize, @intCast({a[1]}))")]
+        if k in ("udiv", "umod"):  # a >= 0, a constant > 0 (ir_signs)
+            return [f"{d} = rt.{k}({a[0]}, {a[1]});"]
         if k == "len":
             return [f"{d} = @as(i64, @intCast({a[0]}.len));"]
         if k == "index":
-            item = f"{a[0]}[hl_k]"
-            if op.args[0].type == BYTES:
-                item = f"@as(i64, {item})"
             return [f"{{ const hl_k = rt.index({a[1]}, {a[0]}.len) orelse return rt.FALLBACK; "
-                    f"{d} = {item}; }}"]
+                    f"{self._item(d, op.args[0], 'hl_k')} }}"]
         if k == "math":
             return [f"{d} = py.{op.fn}({a[0]});", check(f"rt.math_ok({d}, {a[0]})")]
         if k == "math_int":

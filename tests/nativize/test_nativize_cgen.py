@@ -50,8 +50,11 @@ def test_float_division_edges_match_python_bit_for_bit(fns: dict, name: str) -> 
 @settings(max_examples=60, deadline=None)
 @given(a=ints, b=ints)
 def test_int_ops_differential(fns: dict, a: int, b: int) -> None:
-    for name in ("arith", "floordiv", "mod", "shifts"):
+    for name in ("arith", "floordiv", "mod"):
         same(fns[name], a, b)
+    # a shift by up to 2**64 makes Python (the fallback and the reference) build ints of
+    # gigabytes: the worker ran out of memory. Shift counts around 64 are the edge cases.
+    same(fns["shifts"], a, b % 300 - 100)
 
 
 @settings(max_examples=60, deadline=None)
@@ -136,3 +139,42 @@ def test_verify_finds_no_mismatch_on_a_kernel(tmp_path: Path) -> None:
     built = build.build(c_gen.generate(a, typing), cache_dir=tmp_path)
     result = verify(target, built, typing, calls, examples=60)
     assert result.ok, result.mismatches
+
+
+_rules_spec = importlib.util.spec_from_file_location(
+    "_rule_checks", Path(__file__).with_name("_rule_checks.py"))
+rules = importlib.util.module_from_spec(_rules_spec)
+_rules_spec.loader.exec_module(rules)
+
+
+@pytest.mark.parametrize("rule", list(rules.RULES))
+def test_every_semantics_rule_holds(fns: dict, rule: str) -> None:
+    """Overflow, negative // and %, ZeroDivisionError, NaN, -0.0, empty and huge inputs."""
+    rules.RULES[rule](fns)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ziglang") is None,
+                    reason="the ziglang package is not installed")
+def test_c_backend_builds_with_zig_cc_and_no_cc_on_path(tmp_path: Path, monkeypatch) -> None:
+    """Only the ziglang package: an empty PATH, no $CC; the C source goes to `zig cc`."""
+    from hlopt.nativize import build, c_gen
+    from hlopt.nativize.analyse import analyse
+    from hlopt.nativize.infer import infer
+    from hlopt.nativize.model import Target
+
+    cases.zig_cache_env()
+    path = tmp_path / "m.py"
+    path.write_text("def tri(n: int) -> int:\n    t = 0\n    for i in range(n):\n"
+                    "        t += i // 2 - i % 3\n    return t\n", encoding="utf-8")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("CC", raising=False)
+    a = analyse(Target(path=path, qualname="tri", module="m", root=tmp_path))
+    for choice in ("auto", "zig"):
+        built = build.build(c_gen.generate(a, infer(a, [])), cache_dir=tmp_path / "c",
+                            compiler=choice)
+        assert built.compiler.startswith("zig cc") and "-ffp-contract=off" in built.flags
+        native = build.load(built)._hlopt_bind(lambda n: -1)
+        assert native(100) == sum(i // 2 - i % 3 for i in range(100))
+        assert native(2**70) == -1  # a big int: the (fake) Python fallback runs

@@ -82,3 +82,15 @@ def test_zig_builds_with_no_c_compiler_on_path(tmp_path: Path, monkeypatch) -> N
     assert native(100) == 4950 and built.compiler.startswith("zig")
     assert native(2**70) == -1  # a big int: the (fake) Python fallback runs
     assert sys.executable and os.environ["PATH"] == str(empty)
+
+
+_rules_spec = importlib.util.spec_from_file_location(
+    "_rule_checks", Path(__file__).with_name("_rule_checks.py"))
+rules = importlib.util.module_from_spec(_rules_spec)
+_rules_spec.loader.exec_module(rules)
+
+
+@pytest.mark.parametrize("rule", list(rules.RULES))
+def test_every_semantics_rule_holds(fns: dict, rule: str) -> None:
+    """Overflow, negative // and %, ZeroDivisionError, NaN, -0.0, empty and huge inputs."""
+    rules.RULES[rule](fns)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 
+from hlopt.nativize import cython_str as strs
+from hlopt.nativize import cython_view as view
 from hlopt.nativize.analyse import const_eval
 from hlopt.nativize.cython_plan import Plan
 from hlopt.nativize.cython_runtime import MATH_1, PPTR, PTR
-from hlopt.nativize.cython_u64 import Kinds, int_constants
+from hlopt.nativize.cython_u64 import Kinds, int_constants, nonneg_expr
 from hlopt.nativize.infer import INT_MAX, INT_MIN, Typer
 from hlopt.nativize.model import Analysis, NType
 
@@ -87,11 +89,15 @@ class BodyWriter(ast.NodeTransformer):
         idx = self.visit(sub.slice)
         if id(sub) in self.safe_index:
             return idx
+        if nonneg_expr(sub.slice, self.plan.nonneg, self.typer):
+            return _call(self.need("_hl_ixp"), idx, length)
         return _call(self.need("_hl_ix"), idx, length)
 
     def element(self, sub: ast.Subscript) -> ast.expr | None:
         """``x[i]``/``a[i][j]`` of a C array, rewritten with checked indexes; None if not one."""
         base = sub.value
+        if self.arr(base) and self.arr(base).view:
+            return self.view_load(base.id, self.index(sub, _name(f"_hl_n_{base.id}")))
         if (self.arr(base) and self.arr(base).dims == 1) or self.is_row(base):
             return ast.Subscript(_name(base.id), self.index(sub, _name(f"_hl_n_{base.id}")),
                                  sub.ctx)
@@ -103,6 +109,16 @@ class BodyWriter(ast.NodeTransformer):
             col = self.index(sub, ast.Subscript(_name(f"_hl_l_{a}"), row2, ast.Load()))
             return ast.Subscript(ast.Subscript(_name(a), row, ast.Load()), col, sub.ctx)
         return None
+
+    def d2i(self, x: ast.expr) -> ast.expr:
+        """``int(x)`` of a C double: checked, then truncated by the C cast."""
+        return _call("cython.cast", _name("cython.longlong"), _call(self.need("_hl_dck"), x))
+
+    def view_load(self, name: str, idx: ast.expr) -> ast.expr:
+        """Item ``idx`` (>= 0) of the list argument ``name`` read in place (cython_view.py)."""
+        kind = self.plan.arrays[name].kind
+        self.needs.update(view.needs(kind))
+        return view.load(kind, _name(name), idx)
 
     # -- expressions ----------------------------------------------------------------------
     def visit__Typed(self, node: ast.expr) -> ast.expr:
@@ -144,7 +160,8 @@ class BodyWriter(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         f = node.func
-        if isinstance(f, ast.Name) and f.id == "len" and len(node.args) == 1:
+        if isinstance(f, ast.Name) and f.id == "len" and len(node.args) == 1 \
+                and "len" not in self.typer.shadowed and "len" not in self.plan.env:
             a = node.args[0]
             if self.arr(a) or self.is_row(a):
                 return _name(f"_hl_n_{a.id}")
@@ -155,9 +172,10 @@ class BodyWriter(ast.NodeTransformer):
                 and self.arr(node.args[0]):
             a = node.args[0].id
             kind = self.arr(node.args[0]).kind
-            return _call(self.need("_hl_sumf_d" if kind == "d" else f"_hl_sum_{kind}"), _name(a),
-                         _name(f"_hl_n_{a}"))
-        out = self._math(node) or self._builtin(node)
+            v = "v" if self.arr(node.args[0]).view else ""
+            return _call(self.need(f"_hl_{v}sumf_d" if kind == "d" else f"_hl_{v}sum_{kind}"),
+                         _name(a), _name(f"_hl_n_{a}"))
+        out = self._math(node) or self._builtin(node) or strs.method_call(self, node)
         if out is not None:
             return out
         return self.generic_visit(node)
@@ -183,7 +201,7 @@ class BodyWriter(ast.NodeTransformer):
         if name in MATH_1:
             return _call(self.need(f"_hl_m_{name}"), arg)
         if name in ("floor", "ceil") and self.plan.fallback_safe and at.name == "float":
-            return _call(self.need(f"_hl_{name}"), arg)
+            return self.d2i(_call(f"_hl_c_{name}", arg))
         return None
 
     def _builtin(self, node: ast.Call) -> ast.expr | None:
@@ -196,7 +214,7 @@ class BodyWriter(ast.NodeTransformer):
         if f.id == "int" and len(types) == 1 and types[0] and types[0].name == "float" \
                 and self.is_c(types[0]):
             if self.plan.fallback_safe:
-                return _call(self.need("_hl_d2i"), self.visit(node.args[0]))
+                return self.d2i(self.visit(node.args[0]))
             return _call("int", _box(self.visit(node.args[0])))
         if f.id in ("min", "max", "abs", "round", "pow", "divmod", "sum", "int") and \
                 any(self.is_c(t) for t in types) and not self.is_c(result):

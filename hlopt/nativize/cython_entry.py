@@ -53,23 +53,29 @@ def entry_source(analysis: Analysis, func: ast.FunctionDef, pl: Plan, typing: Ty
     guards = [g for n in typing.params if (g := _guard(n, typing.params[n]))]
     if guards:
         body.append(f"if not ({' and '.join(guards)}):\n    return {call_py}")
-    arrays = {n: a for n, a in pl.arrays.items() if a.param}
+    arrays = {n: a for n, a in pl.arrays.items() if a.param and not a.view}
+    views = [n for n, a in pl.arrays.items() if a.param and a.view]
     body += _alias_guards(arrays, typing, call_py)
     decl = {"_hl_ok": "cython.bint", "_hl_ran": "cython.bint"}
     for n, a in arrays.items():
         decl[f"_hl_a_{n}"] = "cython.p_const_uchar" if a.kind == "u8" else (
             PPTR if a.dims == 2 else PTR)[a.kind]
         decl[f"_hl_n_{n}"] = "cython.Py_ssize_t"
+    for n in views:
+        decl[f"_hl_n_{n}"] = "cython.Py_ssize_t"
     if rtype:
         decl["_hl_r"] = rtype
     head = "@cython.locals(" + ", ".join(f"{k}={v}" for k, v in decl.items()) + ")"
     body += ["_hl_ok = True", "_hl_ran = False", "_hl_r = None" if not rtype else "_hl_r = 0"]
     body += [f"_hl_a_{n} = cython.NULL" for n, a in arrays.items() if a.kind != "u8"]
+    body += [f"_hl_n_{n} = len({n})" for n in views]
     conv = _conversions(arrays)
     args = []
     for n in typing.params:
         if n in arrays:
             args += [f"_hl_a_{n}", f"_hl_n_{n}"]
+        elif n in views:
+            args += [n, f"_hl_n_{n}"]
         else:
             args.append(n)
     call = f"_hl_r = _hl_core({', '.join(args)})"
@@ -117,7 +123,7 @@ def _conversions(arrays: dict) -> list[str]:
 def needed_helpers(pl: Plan) -> set[str]:
     out = set()
     for a in pl.arrays.values():
-        if a.param and a.kind != "u8":
+        if a.param and a.kind != "u8" and not a.view:
             out.add(f"_hl_conv{'2' if a.dims == 2 else ''}_{a.kind}")
             if a.mutated:
                 out.add(f"_hl_back_{a.kind}")

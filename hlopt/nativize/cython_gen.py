@@ -10,11 +10,14 @@ from hlopt.nativize import cython_vec as vec
 from hlopt.nativize import types as T
 from hlopt.nativize.analyse import local_names
 from hlopt.nativize.cython_body import _P, _PP
+from hlopt.nativize.cython_bounds import safe_indexes
 from hlopt.nativize.cython_entry import bind_source, entry_source, needed_helpers
-from hlopt.nativize.cython_plan import Plan, _binding_nodes, plan
+from hlopt.nativize.cython_plan import Plan, plan
 from hlopt.nativize.cython_runtime import LIBM, closure
 from hlopt.nativize.cython_stmt import StmtWriter
+from hlopt.nativize.cython_str import CIMPORTS as STR_CIMPORTS
 from hlopt.nativize.cython_u64 import U64, Kinds, int_constants, nonneg_names, u64_names, verified
+from hlopt.nativize.cython_view import CIMPORTS as VIEW_CIMPORTS
 from hlopt.nativize.hashing import source_hash
 from hlopt.nativize.infer import Typer, bindings, function_node, infer_locals, return_type
 from hlopt.nativize.model import MARK, OBJECT, Analysis, Generated, NType, Typing
@@ -36,8 +39,9 @@ def generate(analysis: Analysis, typing: Typing) -> Generated:
     func = function_node(analysis)
     params = list(typing.params)
     pl, typer = _plan(func, typing, analysis)
-    writer = StmtWriter(pl, typer, analysis, safe_indexes(func, pl))
-    body = writer._stmts(copy.deepcopy(func).body)
+    work = copy.deepcopy(func)  # the writer rewrites it; safe indexes are its nodes' ids
+    writer = StmtWriter(pl, typer, analysis, safe_indexes(work, pl, typer))
+    body = writer._stmts(work.body)
     ret = return_type(func, pl.env, analysis)
     core = _core(func, body, pl, writer, params, ret, typing)
     name = module_name(analysis)
@@ -49,6 +53,11 @@ def generate(analysis: Analysis, typing: Typing) -> Generated:
              bind_source(analysis)]
     notes = [f"C arrays: {', '.join(f'{k} ({v.kind}, {v.dims}D)' for k, v in pl.arrays.items())}"
              if pl.arrays else "no C arrays"]
+    views = [k for k, v in pl.arrays.items() if v.view]
+    if views:
+        notes.append(f"list arguments read in place: {', '.join(views)}")
+    if pl.chars:
+        notes.append(f"one-character strings as code points: {', '.join(sorted(pl.chars))}")
     if not pl.fallback_safe:
         notes.append("ints kept as Python objects: the function has effects a restart "
                      "after an overflow could repeat")
@@ -111,49 +120,6 @@ def _u64(func: ast.FunctionDef, pl: Plan, analysis: Analysis, names: list[str]) 
     return u64_names(func, kinds, binds, names, pl.unbound | set(pl.arrays) | set(pl.rows))
 
 
-def safe_indexes(func: ast.FunctionDef, pl: Plan) -> set[int]:
-    """Subscripts ``x[i]`` inside ``for i in range([k,] len(x))`` (x fixed): no check needed."""
-    binds = _binding_nodes(func)
-    stable = {n for n, a in pl.arrays.items() if len(binds.get(n, [])) == (0 if a.param else 1)}
-    lens = {n: v[0].args[0].id for n, v in binds.items() if len(v) == 1
-            and isinstance(v[0], ast.Call) and isinstance(v[0].func, ast.Name)
-            and v[0].func.id == "len" and len(v[0].args) == 1
-            and isinstance(v[0].args[0], ast.Name) and v[0].args[0].id in stable}
-    out: set[int] = set()
-    for loop in ast.walk(func):
-        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)
-                and len(binds.get(loop.target.id, [])) == 1):
-            continue
-        arr = _range_of_len(loop.iter, stable, lens)
-        if arr is None:
-            continue
-        i = loop.target.id
-        for stmt in loop.body:
-            for sub in ast.walk(stmt):
-                if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) \
-                        and sub.value.id == arr and isinstance(sub.slice, ast.Name) \
-                        and sub.slice.id == i:
-                    out.add(id(sub))
-    return out
-
-
-def _range_of_len(it: ast.AST, stable: set[str], lens: dict[str, str]) -> str | None:
-    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-            and it.func.id == "range" and 1 <= len(it.args) <= 2 and not it.keywords):
-        return None
-    if len(it.args) == 2 and not (isinstance(it.args[0], ast.Constant)
-                                  and type(it.args[0].value) is int and it.args[0].value >= 0):
-        return None
-    stop = it.args[-1]
-    if isinstance(stop, ast.Name) and stop.id in lens:
-        return lens[stop.id]
-    if isinstance(stop, ast.Call) and isinstance(stop.func, ast.Name) and stop.func.id == "len" \
-            and len(stop.args) == 1 and isinstance(stop.args[0], ast.Name) \
-            and stop.args[0].id in stable:
-        return stop.args[0].id
-    return None
-
-
 def _ctype(t: NType, pl: Plan) -> str | None:
     if t.name in _CTYPES and (t.name != "int" or pl.fallback_safe):
         return _CTYPES[t.name]
@@ -164,6 +130,8 @@ def _decl(name: str, t: NType, pl: Plan) -> dict[str, str]:
     """The C declarations a name needs (arrays bring their length variables)."""
     if name in pl.arrays:
         a = pl.arrays[name]
+        if a.view:
+            return {name: "list", f"_hl_n_{name}": "cython.Py_ssize_t"}
         out = {name: (_PP if a.dims == 2 else _P)[a.kind], f"_hl_n_{name}": "cython.Py_ssize_t"}
         if a.dims == 2:
             out[f"_hl_l_{name}"] = "cython.p_Py_ssize_t"
@@ -172,6 +140,8 @@ def _decl(name: str, t: NType, pl: Plan) -> dict[str, str]:
         return {name: _P[pl.rows[name]], f"_hl_n_{name}": "cython.Py_ssize_t"}
     if name in pl.u64:
         return {name: U64}
+    if name in pl.chars:
+        return {name: "cython.Py_UCS4"}
     if name in pl.unbound:
         return {}
     c = _ctype(t, pl) or _OBJTYPES.get(t.name)
@@ -231,7 +201,8 @@ def _header(analysis: Analysis, name: str) -> str:
              "from cython.cimports.libc.stdlib import malloc as _hl_c_malloc, free as _hl_c_free, "
              "realloc as _hl_c_realloc",
              "from cython.cimports.libc.string import memcmp as _hl_c_memcmp",
-             f"from cython.cimports.libc.math import {c}", *analysis.imports]
+             f"from cython.cimports.libc.math import {c}", *VIEW_CIMPORTS, *STR_CIMPORTS,
+             *analysis.imports]
     return "\n".join(lines)
 
 

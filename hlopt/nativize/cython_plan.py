@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from hlopt.nativize import types as T
 from hlopt.nativize.analyse import MUTATING_METHODS, local_names
+from hlopt.nativize.cython_chars import char_names
+from hlopt.nativize.cython_view import light_reads
 from hlopt.nativize.infer import Typer, binop_type
 from hlopt.nativize.model import OBJECT, Analysis, NType
 
@@ -35,6 +37,9 @@ class Array:
     #: capacity, buffers shared by aliases and freed when no name holds them (cython_vec.py)
     grow: bool = False
     appended: bool = False
+    #: a list argument only read, in a fallback-safe function: its elements are loaded
+    #: from the list where they are read, not copied first (cython_view.py)
+    view: bool = False
 
 
 @dataclass
@@ -50,6 +55,8 @@ class Plan:
     u64: set[str] = field(default_factory=set)
     #: int locals that are never negative
     nonneg: set[str] = field(default_factory=set)
+    #: one-character str locals held as code points (cython_chars.py)
+    chars: set[str] = field(default_factory=set)
 
 
 def plan(func: ast.FunctionDef, env: dict[str, NType], analysis: Analysis,
@@ -71,7 +78,11 @@ def plan(func: ast.FunctionDef, env: dict[str, NType], analysis: Analysis,
             cands.pop(name, None)
             rows.pop(name, None)
         rows = {r: k for r, k in rows.items() if any(a.dims == 2 for a in cands.values())}
+    for name, a in cands.items():
+        a.view = a.param and a.dims == 1 and a.kind != "u8" and not a.mutated \
+            and p.fallback_safe and light_reads(func, name)
     p.arrays, p.rows = cands, rows
+    p.chars = char_names(func, typer, params, p.unbound)
     return p
 
 

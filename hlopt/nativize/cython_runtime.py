@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from hlopt.nativize.cython_str import DEPENDS as STR_DEPENDS
+from hlopt.nativize.cython_str import HELPERS as STR_HELPERS
 from hlopt.nativize.cython_u64 import HELPERS as U64_HELPERS
 
 #: C types of the element kinds of native arrays: d = float, ll = int, b = bool
 CTYPE = {"d": "cython.double", "ll": "cython.longlong", "b": "cython.char"}
 PTR = {"d": "cython.p_double", "ll": "cython.p_longlong", "b": "cython.p_char"}
 PPTR = {"d": "cython.pp_double", "ll": "cython.pp_longlong", "b": "cython.pp_char"}
-PYTYPE = {"d": "float", "ll": "int", "b": "bool"}
 
 _CF = "@cython.cfunc\n@cython.inline\n"
 _CFX = "@cython.cfunc\n@cython.exceptval(check=True)\n"
@@ -34,11 +35,19 @@ def _hl_sumf_d(p: cython.p_double, n: cython.Py_ssize_t) -> object:
         s += p[i]
     return s
 ''',
-    "_hl_ix": _CF + '''@cython.exceptval(-1, check=True)
+    # -1 is never an index it returns: the caller's test of -1 is the whole error check
+    "_hl_ix": _CF + '''@cython.exceptval(-1, check=False)
 def _hl_ix(i: cython.longlong, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
     if i < 0:
         i += n
     if i < 0 or i >= n:
+        raise IndexError("list index out of range")
+    return i
+''',
+    # an index known to be >= 0
+    "_hl_ixp": _CF + '''@cython.exceptval(-1, check=False)
+def _hl_ixp(i: cython.longlong, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    if i >= n:
         raise IndexError("list index out of range")
     return i
 ''',
@@ -67,7 +76,8 @@ def _hl_shl(a: cython.longlong, b: cython.longlong) -> cython.longlong:
         return -1 if a < 0 else 0
     return a >> b
 ''',
-    "_hl_tdiv": _CF + '''def _hl_tdiv(a: cython.longlong, b: cython.longlong) -> cython.double:
+    "_hl_tdiv": _CF + '''@cython.exceptval(1e300, check=False)
+def _hl_tdiv(a: cython.longlong, b: cython.longlong) -> cython.double:
     if b == 0:
         raise ZeroDivisionError("division by zero")
     if a > 9007199254740992 or a < -9007199254740992 or b > 9007199254740992 \\
@@ -75,7 +85,9 @@ def _hl_shl(a: cython.longlong, b: cython.longlong) -> cython.longlong:
         raise OverflowError("hlopt: int true division beyond 2**53")
     return cython.cast(cython.double, a) / cython.cast(cython.double, b)
 ''',
-    "_hl_i2d": _CF + '''def _hl_i2d(a: cython.longlong) -> cython.double:
+    # |result| <= 2**53: 1e300 is never a result, it signals the error
+    "_hl_i2d": _CF + '''@cython.exceptval(1e300, check=False)
+def _hl_i2d(a: cython.longlong) -> cython.double:
     if a > 9007199254740992 or a < -9007199254740992:
         raise OverflowError("hlopt: int-float comparison beyond 2**53")
     return cython.cast(cython.double, a)
@@ -85,12 +97,15 @@ def _hl_shl(a: cython.longlong, b: cython.longlong) -> cython.longlong:
         raise OverflowError("hlopt: -(-2**63) needs a Python int")
     return -a
 ''',
-    "_hl_d2i": _CF + '''def _hl_d2i(x: cython.double) -> cython.longlong:
+    # x itself once int(x) is known to exist; 1e300 (never such an x) signals the error,
+    # so the caller's test is the whole check (no call path back into a loop)
+    "_hl_dck": _CF + '''@cython.exceptval(1e300, check=False)
+def _hl_dck(x: cython.double) -> cython.double:
     if x != x:
         raise ValueError("cannot convert float NaN to integer")
     if x >= 9223372036854775808.0 or x < -9223372036854775808.0:
         raise OverflowError("cannot convert float infinity to integer")
-    return cython.cast(cython.longlong, x)
+    return x
 ''',
     "_hl_ipow": _CF + '''@cython.overflowcheck(True)
 def _hl_ipow(a: cython.longlong, b: cython.longlong) -> cython.longlong:
@@ -178,16 +193,11 @@ def _hl_fpow(iv: cython.double, iw: cython.double) -> cython.double:
         raise OverflowError("(34, 'Numerical result out of range')")
     return -ix if neg else ix
 ''',
-    "_hl_sqrt": _CF + '''def _hl_sqrt(x: cython.double) -> cython.double:
+    "_hl_sqrt": _CF + '''@cython.exceptval(-1.0, check=False)
+def _hl_sqrt(x: cython.double) -> cython.double:
     if x < 0.0:
         raise ValueError("math domain error")
     return sqrt(x)
-''',
-    "_hl_floor": _CF + '''def _hl_floor(x: cython.double) -> cython.longlong:
-    return _hl_d2i(floor(x))
-''',
-    "_hl_ceil": _CF + '''def _hl_ceil(x: cython.double) -> cython.longlong:
-    return _hl_d2i(ceil(x))
 ''',
 }
 
@@ -195,9 +205,13 @@ def _hl_fpow(iv: cython.double, iw: cython.double) -> cython.double:
 MATH_1 = {"exp": True, "log": False, "log2": False, "log10": False, "sin": False,
           "cos": False, "tan": False, "atan": False, "tanh": False, "sinh": True,
           "cosh": True, "expm1": True, "log1p": False}
+#: a value each function never returns (it signals the error without a PyErr_Occurred call)
+_NEVER = {"exp": "-1.0", "cosh": "-1.0", "sin": "2.0", "cos": "2.0", "tanh": "2.0",
+          "atan": "2.0", "expm1": "-2.0"}
 for _name, _over in MATH_1.items():
     _raise = 'OverflowError("math range error")' if _over else 'ValueError("math domain error")'
-    HELPERS[f"_hl_m_{_name}"] = _CF + f'''def _hl_m_{_name}(x: cython.double) -> cython.double:
+    _exc = f"@cython.exceptval({_NEVER[_name]}, check=False)\n" if _name in _NEVER else ""
+    HELPERS[f"_hl_m_{_name}"] = _CF + _exc + f'''def _hl_m_{_name}(x: cython.double) -> cython.double:
     r: cython.double = {_name}(x)
     if r != r and x == x:
         raise ValueError("math domain error")
@@ -211,18 +225,25 @@ LIBM = ("sqrt", "floor", "ceil", "fmod", "copysign", "fabs", "pow", "isinf", "is
         *MATH_1)
 
 HELPERS.update(U64_HELPERS)
+HELPERS.update(STR_HELPERS)
 
-DEPENDS = {"_hl_floor": ["_hl_d2i"], "_hl_ceil": ["_hl_d2i"]}
+DEPENDS = dict(STR_DEPENDS)
 
 
 def array_helpers(kind: str) -> dict[str, str]:
     """Conversion helpers for one element kind (d, ll, b): list <-> malloc'd C array."""
     from hlopt.nativize.cython_vec import helpers as vec_helpers
+    from hlopt.nativize.cython_view import ITEM_IS
+    from hlopt.nativize.cython_view import helpers as view_helpers
 
-    c, p, pp, py = CTYPE[kind], PTR[kind], PPTR[kind], PYTYPE[kind]
-    conv = f"v = o[i]\n        if type(v) is not {py}:\n            return False\n        p[i] = v"
+    c, p, pp = CTYPE[kind], PTR[kind], PPTR[kind]
+    # borrowed items, checked and read: the items' reference counts are not written
+    value = {"d": "_hl_PyFloat_AS_DOUBLE(cython.cast(object, q))", "ll": "cython.cast(object, q)",
+             "b": "q == cython.cast(cython.pointer(_hl_PyObject), True)"}[kind]
+    conv = (f"q = _hl_PyList_GET_ITEM(o, i)\n        if not ({ITEM_IS[kind].format(v='q')}):\n"
+            f"            return False\n        p[i] = {value}")
     return {
-        **vec_helpers(kind),
+        **vec_helpers(kind), **view_helpers(kind),
         f"_hl_new_{kind}": _CFX + f'''def _hl_new_{kind}(n: cython.Py_ssize_t, fill: {c}) -> {p}:
     i: cython.Py_ssize_t
     p: {p} = cython.cast({p}, malloc((n if n > 0 else 1) * cython.sizeof({c})))
@@ -254,6 +275,7 @@ def array_helpers(kind: str) -> dict[str, str]:
 ''',
         f"_hl_fill_{kind}": _CFX + _NOCHECK + f'''def _hl_fill_{kind}(o: list, p: {p}, n: cython.Py_ssize_t) -> cython.bint:
     i: cython.Py_ssize_t
+    q: cython.pointer(_hl_PyObject)
     for i in range(n):
         {conv}
     return True
@@ -333,7 +355,8 @@ def array_helpers(kind: str) -> dict[str, str]:
         p[i] = a + i
     return p
 ''',
-        f"_hl_sum_{kind}": _CF + f'''@cython.overflowcheck(True)
+        # a sum of n bools is at most n: it cannot overflow
+        f"_hl_sum_{kind}": _CF + f'''@cython.overflowcheck({kind != "b"})
 def _hl_sum_{kind}(p: {p}, n: cython.Py_ssize_t) -> cython.longlong:
     i: cython.Py_ssize_t
     s: cython.longlong = 0
@@ -350,11 +373,13 @@ ARRAY_DEPENDS = {"_hl_conv_": ["_hl_fill_"], "_hl_conv2_": ["_hl_fill_"],
 
 def helper_source(name: str) -> tuple[str, list[str]]:
     """The source of one helper and the helpers it needs."""
+    from hlopt.nativize.cython_view import DEPENDS as VIEW_DEPENDS
+
     if name in HELPERS:
         return HELPERS[name], DEPENDS.get(name, [])
     kind = name.rsplit("_", 1)[1]
     prefix = name[: -len(kind)]
-    deps = [d + kind for d in ARRAY_DEPENDS.get(prefix, [])]
+    deps = [d + kind for d in ARRAY_DEPENDS.get(prefix, [])] + VIEW_DEPENDS.get(name, [])
     return array_helpers(kind)[name], deps
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from hlopt.nativize import cython_str as strs
 from hlopt.nativize import cython_vec as vec
 from hlopt.nativize.cython_body import (
     _P,
@@ -15,6 +16,7 @@ from hlopt.nativize.cython_body import (
     _name,
     _store,
 )
+from hlopt.nativize.cython_bounds import nonneg
 
 
 def _cast(ctype: str, e: ast.expr) -> ast.expr:
@@ -61,6 +63,11 @@ class StmtWriter(BodyWriter):
                 loads += [_assign(row, ast.Subscript(_name(p), _name(k), ast.Load())),
                           _assign(f"_hl_n_{row}", ast.Subscript(_name(f"_hl_l_{a.id}"),
                                                                 _name(k), ast.Load()))]
+            elif arr is not None and arr.view:
+                m = self.hidden("m", "cython.Py_ssize_t")
+                pre.append(_assign(m, _name(f"_hl_n_{a.id}")))
+                loads.append(ast.Assign([self.visit(target)], self.view_load(a.id, _name(k)),
+                                        lineno=0))
             else:
                 kind = arr.kind if arr is not None else self.plan.rows[a.id]
                 p = self.hidden("p", _P[kind])
@@ -84,7 +91,10 @@ class StmtWriter(BodyWriter):
         start, stop, step = (self.visit(x) for x in node.iter.args)
         zero = ast.parse(f"if {s} == 0:\n    raise ValueError('range() arg 3 must not be zero')"
                          ).body[0]
-        test = ast.parse(f"({a} < {b}) if {s} > 0 else ({a} > {b})", mode="eval").body
+        if nonneg(node.iter.args[2], self.plan, self.typer):  # > 0: zero raised above
+            test = ast.parse(f"{a} < {b}", mode="eval").body
+        else:
+            test = ast.parse(f"({a} < {b}) if {s} > 0 else ({a} > {b})", mode="eval").body
         body = [ast.Assign([self.visit(node.target)], _name(a), lineno=0),
                 ast.AugAssign(_store(a), ast.Add(), _name(s))] + self._stmts(node.body)
         return [_assign(a, start), _assign(b, stop), _assign(s, step), zero,
@@ -123,6 +133,9 @@ class StmtWriter(BodyWriter):
                 return self._assign_array(name, arr, node.value)
             if name in self.plan.rows:
                 return self._assign_row(name, node.value)
+        parts = strs.partition(self, node)
+        if parts is not None:
+            return parts
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) and any(
                 isinstance(e, ast.Name) and e.id in self.plan.arrays
                 for e in node.targets[0].elts):

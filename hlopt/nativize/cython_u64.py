@@ -149,34 +149,72 @@ def int_constants(analysis: Analysis) -> dict[str, int]:
 
 
 def nonneg_names(func: ast.FunctionDef, typer: Typer, binds: dict) -> set[str]:
-    """Int locals every binding of which is >= 0: loops over bytes or ``range(n)``, len()."""
-    out = set()
-    for name, bs in binds.items():
-        t = typer.env.get(name)
-        if t is not None and t.name == "int" and bs and all(_nonneg_binding(typer, b)
-                                                             for b in bs):
-            out.add(name)
-    return out
+    """Int locals every binding of which is >= 0 given that the others are (the largest such
+    set: a value is made by a binding from values made before it, so by induction every
+    value is >= 0): loops over bytes or ``range``, ``len()``, ``x % k``, sums of such."""
+    out = {name for name, bs in binds.items() if bs and (t := typer.env.get(name)) is not None
+           and t.name == "int"}
+    while True:
+        bad = {n for n in out if not all(_nonneg_binding(typer, b, out) for b in binds[n])}
+        if not bad:
+            return out
+        out -= bad
 
 
-def _nonneg_binding(typer: Typer, b: tuple[str, ast.AST, int]) -> bool:
+def _nonneg_binding(typer: Typer, b: tuple[str, ast.AST, int], names: set[str]) -> bool:
     kind, node, _ = b
     if kind == "iter":
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id == "range" and node.func.id not in typer.env \
-                and not node.keywords and len(node.args) in (1, 2):
-            return len(node.args) == 1 or (isinstance(node.args[0], ast.Constant)
-                                           and type(node.args[0].value) is int
-                                           and node.args[0].value >= 0)
+                and not node.keywords and 1 <= len(node.args) <= 3:
+            return len(node.args) == 1 or all(nonneg_expr(a, names, typer)
+                                              for a in node.args[::2])
         t = typer.type(node)
         return t is not None and t.name in ("bytes", "bytearray")
+    if kind == "iteritem" and b[2] == 0 and isinstance(node, ast.Call) \
+            and isinstance(node.func, ast.Name) and node.func.id == "enumerate" \
+            and node.func.id not in typer.env and not node.keywords and 1 <= len(node.args) <= 2:
+        return len(node.args) == 1 or nonneg_expr(node.args[1], names, typer)  # the counter
     if kind == "expr":
-        if isinstance(node, ast.Constant):
-            return type(node.value) is int and node.value >= 0
-        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and node.func.id in ("len", "ord") and node.func.id not in typer.env \
-            and len(node.args) == 1
+        return nonneg_expr(node, names, typer)
+    if kind == "aug":
+        return nonneg_expr(ast.BinOp(node.target, node.op, node.value), names, typer)
     return False
+
+
+_BOTH = (ast.Add, ast.Mult, ast.FloorDiv, ast.BitOr, ast.BitXor)
+
+
+def nonneg_expr(e: ast.AST, names: set[str], typer: Typer) -> bool:  # noqa: C901 - one table
+    """An int expression whose value is >= 0 when ``names`` hold values >= 0."""
+    if isinstance(e, ast.Constant):
+        return type(e.value) in (int, bool) and e.value >= 0
+    if isinstance(e, ast.Name):
+        return e.id in names
+    if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and not e.keywords \
+            and e.func.id not in typer.env and e.func.id not in typer.shadowed:
+        if e.func.id in ("len", "ord", "abs") and len(e.args) == 1:
+            t = typer.type(e.args[0])
+            return e.func.id != "abs" or (t is not None and t.name in ("int", "bool"))
+        if e.func.id in ("min", "max") and len(e.args) >= 2:
+            check = all if e.func.id == "min" else any
+            return check(nonneg_expr(a, names, typer) for a in e.args)
+        return False
+    if isinstance(e, ast.Subscript) and not isinstance(e.slice, ast.Slice):
+        base = typer.type(e.value)
+        return base is not None and base.name in ("bytes", "bytearray")
+    if isinstance(e, ast.IfExp):
+        return nonneg_expr(e.body, names, typer) and nonneg_expr(e.orelse, names, typer)
+    if not isinstance(e, ast.BinOp):
+        return False
+    left, right = (nonneg_expr(x, names, typer) for x in (e.left, e.right))
+    if isinstance(e.op, _BOTH):
+        return left and right
+    if isinstance(e.op, ast.Mod):  # the result has the divisor's sign
+        return right
+    if isinstance(e.op, ast.BitAnd):
+        return left or right
+    return isinstance(e.op, ast.RShift) and left
 
 
 def u64_names(func: ast.FunctionDef, kinds: Kinds, binds: dict, params: list[str],

@@ -69,6 +69,8 @@ def _load_ok(node: ast.Name, up: dict[int, ast.AST], cands: dict[str, Array],
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.args \
             and not parent.keywords:
         fn = parent.func.id
+        if fn in typer.shadowed or fn in typer.env:  # not the builtin
+            return False
         if fn == "len" and len(parent.args) == 1:
             return True
         if fn == "sum" and len(parent.args) == 1 and dims == 1 and (
@@ -138,7 +140,8 @@ def _row_access_ok(sub: ast.Subscript, up: dict[int, ast.AST], arr: Array,
             return False
         return _element_ok(parent, up, arr.kind, not arr.param, arr, typer)
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) \
-            and parent.func.id == "len" and len(parent.args) == 1:
+            and parent.func.id == "len" and len(parent.args) == 1 \
+            and "len" not in typer.shadowed and "len" not in typer.env:
         return True
     if isinstance(parent, ast.Assign) and parent.value is sub:
         return all(isinstance(t, ast.Name) and t.id in rows for t in parent.targets)

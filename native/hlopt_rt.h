@@ -83,6 +83,7 @@ static inline int hl_truediv(int64_t a, int64_t b, double *r) {
 static inline int hl_lshift(int64_t a, int64_t b, int64_t *r) {
     if (b < 0) return HL_FALLBACK; /* ValueError: Python raises it */
     if (a == 0) { *r = 0; return HL_OK; }
+    if (b == 63 && a == -1) { *r = INT64_MIN; return HL_OK; } /* the one fit at 63 */
     if (b >= 63) return HL_FALLBACK;
     int64_t v = (int64_t)((uint64_t)a << b);
     if ((v >> b) != a) return HL_FALLBACK;

@@ -100,6 +100,10 @@ pub inline fn lshift(a: i64, b: i64, r: *i64) u8 {
         r.* = 0;
         return OK;
     }
+    if (b == 63 and a == -1) { // the one shift by 63 that fits: -2**63
+        r.* = std.math.minInt(i64);
+        return OK;
+    }
     if (b >= 63) return FALLBACK;
     const s: u6 = @intCast(b);
     const v: i64 = @bitCast(@as(u64, @bitCast(a)) << s);

@@ -283,16 +283,6 @@ static inline PyObject *hl_ret_list_float(const double *a, Py_ssize_t n) {
     }
     return l;
 }
-static inline PyObject *hl_ret_list_bool(const int64_t *a, Py_ssize_t n) {
-    PyObject *l = PyList_New(n);
-    if (l == NULL) return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *x = a[i] ? Py_True : Py_False;
-        Py_INCREF(x);
-        PyList_SET_ITEM(l, i, x);
-    }
-    return l;
-}
 /* a local list[bool] (one byte per item, as the generated code keeps them) */
 static inline PyObject *hl_ret_list_bool8(const unsigned char *a, Py_ssize_t n) {
     PyObject *l = PyList_New(n);

@@ -93,8 +93,13 @@ T_FN(ret_list_bool) {
     int64_t *a = NULL; Py_ssize_t len = 0; (void)self;
     if (!t_args(args, n, 1)) return NULL;
     int st = hl_arg_list_int(args[0], &a, &len);
-    PyObject *out = T_RET(st, hl_ret_list_bool(a, len));
-    if (st == HL_OK) free(a);
+    if (st != HL_OK) return T_RET(st, NULL);
+    unsigned char *bs = malloc(len ? (size_t)len : 1);  /* the generated code's list[bool] */
+    if (bs == NULL) { free(a); return PyErr_NoMemory(); }
+    for (Py_ssize_t i = 0; i < len; i++) bs[i] = a[i] != 0;
+    PyObject *out = T_RET(st, hl_ret_list_bool8(bs, len));
+    free(bs);
+    free(a);
     return out;
 }
 T_FN(ret_tuple) {

@@ -18,6 +18,10 @@ from hlopt import __version__
 from hlopt.core.errors import HloptError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from rich.progress import Progress
+
     from hlopt.core.report import Report
 
 app = typer.Typer(
@@ -93,6 +97,13 @@ def _fail(message: str, hint: str | None, code: int) -> None:
     if hint:
         typer.echo(f"hint: {hint}", err=True)
     raise typer.Exit(code)
+
+
+def _progress(fmt: str) -> AbstractContextManager[Progress]:
+    """A progress bar on a terminal when printing text; none under JSON or SARIF."""
+    from hlopt.core.progress import rich_progress
+
+    return rich_progress(None if fmt == "text" else False)
 
 
 def emit(report: Report, fmt: str, *, quiet: bool = False, verbose: bool = False,
@@ -197,9 +208,8 @@ def debloat(
 ) -> None:
     """Find unused imports, dead code and unused dependencies; remove them with --fix."""
     from hlopt import debloat as cmd
-    from hlopt.core.progress import rich_progress
 
-    with rich_progress(None if fmt == "text" else False) as progress:
+    with _progress(fmt) as progress:
         opts = cmd.Options(
             paths=tuple(paths or [Path(".")]), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
             check=check, select=tuple(select) if select else None, ignore=tuple(ignore or ()),
@@ -341,9 +351,8 @@ def bench(
 ) -> None:
     """Measure before/after in interleaved rounds; say whether a change is significant."""
     from hlopt import bench as cmd
-    from hlopt.core.progress import rich_progress
 
-    with rich_progress(None if fmt == "text" else False) as progress:
+    with _progress(fmt) as progress:
         opts = cmd.Options(
             target=target, setup=setup, stmt=stmt, cmd=cmd_line, against=against,
             baseline=baseline, ref=ref, metrics=tuple(metric) if metric else None,
@@ -393,7 +402,6 @@ def compress(
     """Shrink code: minify it, skeletonize it for a model, or bundle it as a .pyz."""
     from hlopt import compress as cmd
     from hlopt.core.errors import UsageError
-    from hlopt.core.progress import rich_progress
 
     try:
         chosen = cmd.Mode(mode.lower())
@@ -404,7 +412,7 @@ def compress(
     if to_stdout and fmt.lower() != "text":
         raise UsageError("--mode skeleton prints code on stdout; with --format "
                          f"{fmt} it needs -o", hint="add -o skeleton/ (or -o skel.py)")
-    with rich_progress(None if fmt == "text" else False) as progress:
+    with _progress(fmt) as progress:
         opts = cmd.Options(
             paths=tuple(paths), mode=chosen, output=output, rename_globals=rename_globals,
             keep_docstrings=keep_docstrings, keep_annotations=keep_annotations,
@@ -499,9 +507,8 @@ def nativize(
 ) -> None:
     """Compile a hot function to a native extension, verified and measured; --apply it."""
     from hlopt import nativize as cmd
-    from hlopt.core.progress import rich_progress
 
-    with rich_progress(None if fmt == "text" else False) as progress:
+    with _progress(fmt) as progress:
         opts = cmd.Options(
             targets=tuple(targets or ()), from_profile=from_profile, top=top,
             backend=backend.lower(), sample=tuple(sample or ()), sample_command=sample_command,
@@ -558,13 +565,12 @@ def mutate(
 ) -> None:
     """Would the tests notice if this code were wrong? Mutation testing, fast."""
     from hlopt import mutate as cmd
-    from hlopt.core.progress import rich_progress
 
     given = list(paths or [])
     if given and str(given[0]) == "merge":
         emit(cmd.merge(given[1:], min_score), fmt, quiet=quiet, verbose=verbose,
              exit_zero=exit_zero)
-    with rich_progress(None if fmt == "text" else False) as progress:
+    with _progress(fmt) as progress:
         opts = cmd.Options(
             paths=tuple(given or [Path(".")]), tests=tests, only=tuple(only or ()),
             changed_since=changed_since, from_profile=from_profile, top=top,

@@ -16,6 +16,7 @@ import builtins
 from dataclasses import dataclass, field
 
 from hlopt.debloat.async_apis import OFFLOAD, TASK_FACTORIES, blocking_api
+from hlopt.debloat.import_scan import dotted_name
 from hlopt.debloat.scan import resolve_relative
 from hlopt.debloat.slow_walk import push_children
 
@@ -146,7 +147,7 @@ class _Scanner:
         qual = prefix + node.name
         if not prefix:
             self.facts.defined.add(node.name)
-            bases = tuple(_dotted(b) or "" for b in node.bases)
+            bases = tuple(dotted_name(b) or "" for b in node.bases)
             self.facts.classes[node.name] = (qual, bases)
         self.module_body(node.body, qual + ".", qual)
 
@@ -311,7 +312,7 @@ class _FunctionWalker:
             if isinstance(value, ast.Call):
                 kind = self.type_of_call(value)
                 return f"{kind}.{func.attr}" if kind else None
-            dotted = _dotted(value)
+            dotted = dotted_name(value)
             if dotted is None:
                 if isinstance(value, ast.Attribute) and value.attr in ("loop", "_loop"):
                     return f"loop.{func.attr}"
@@ -380,17 +381,6 @@ def _sleep_edits(node: ast.Call) -> tuple[tuple[int, int, int, int, str], ...]:
              "await asyncio.sleep"),)
 
 
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _is_loop(node: ast.expr) -> bool:
     """``loop``, ``self.loop``, ``self._loop``, ``asyncio.get_event_loop()`` and the like."""
     if isinstance(node, ast.Name):
@@ -399,12 +389,12 @@ def _is_loop(node: ast.expr) -> bool:
         return node.attr in ("loop", "_loop", "event_loop")
     if isinstance(node, ast.Call):
         return isinstance(node.func, ast.Attribute | ast.Name) and \
-            (_dotted(node.func) or "").endswith(("get_event_loop", "get_running_loop"))
+            (dotted_name(node.func) or "").endswith(("get_event_loop", "get_running_loop"))
     return False
 
 
 def _call_text(func: ast.expr) -> str:
-    return _dotted(func) or (func.attr if isinstance(func, ast.Attribute) else "?")
+    return dotted_name(func) or (func.attr if isinstance(func, ast.Attribute) else "?")
 
 
 __all__ = ["Facts", "Func", "Local", "Ref", "Site", "scan"]

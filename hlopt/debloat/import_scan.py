@@ -339,6 +339,18 @@ def scope_names(func: ast.AST) -> tuple[set[str], bool]:
     return used, dynamic
 
 
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 def iter_nodes(root: ast.AST) -> Iterator[Any]:
     """Every node under ``root`` (itself included), in no particular order: ``ast.walk``
     with child fields read from the grammar."""

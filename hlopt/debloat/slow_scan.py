@@ -12,7 +12,7 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hlopt.debloat.import_scan import iter_nodes
+from hlopt.debloat.import_scan import dotted_name, iter_nodes
 from hlopt.debloat.slow_checks import (
     RE_FUNCS,
     Hit,
@@ -267,7 +267,7 @@ class _Scanner:
                 and isinstance(it.args[0].func, ast.Name) and it.args[0].func.id == "len"
                 and len(it.args[0].args) == 1) or {"range", "len"} & self.defined:
             return None
-        seq = _dotted(it.args[0].args[0])
+        seq = dotted_name(it.args[0].args[0])
         if seq is None:
             return None
         uses = indexed = stored = 0
@@ -276,7 +276,7 @@ class _Scanner:
                 if isinstance(n, ast.Name) and n.id == target.id:
                     uses += 1
                 elif isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) \
-                        and n.slice.id == target.id and _dotted(n.value) == seq:
+                        and n.slice.id == target.id and dotted_name(n.value) == seq:
                     indexed += 1
                     stored += not isinstance(n.ctx, ast.Load)
         if not indexed or uses != indexed:
@@ -313,7 +313,7 @@ def _stores(target: ast.expr, out: set[str]) -> None:
         if isinstance(n, ast.Name):
             out.add(n.id)
         elif isinstance(n, ast.Attribute):
-            d = _dotted(n)
+            d = dotted_name(n)
             if d:
                 out.add(d)
 
@@ -321,14 +321,3 @@ def _stores(target: ast.expr, out: set[str]) -> None:
 def _invalidated(dotted: str, stores: set[str]) -> bool:
     root = dotted.split(".", 1)[0]
     return root in stores or any(dotted == s or dotted.startswith(s + ".") for s in stores)
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

@@ -6,17 +6,10 @@ import math
 
 from hlopt.nativize import ir
 from hlopt.nativize.ir import BOOL, BYTES, FLOAT, INT, Const, Op, Operand, Var
+from hlopt.nativize.ir_emit import IRWriter, quote
 from hlopt.nativize.model import NType
 
 _CTYPES = {"int": "int64_t", "float": "double", "bool": "int"}
-_PURE2 = {"fadd": "+", "fsub": "-", "fmul": "*", "band": "&", "bor": "|", "bxor": "^",
-          "add_safe": "+",
-          "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-_CHECKED2 = {"add": "hl_add", "sub": "hl_sub", "mul": "hl_mul", "floordiv": "hl_floordiv",
-             "mod": "hl_mod", "pow": "hl_ipow", "lshift": "hl_lshift", "rshift": "hl_rshift",
-             "truediv": "hl_truediv", "fdiv": "hl_fdiv", "ffloordiv": "hl_ffloordiv",
-             "fmod": "hl_fmod", "fpow": "hl_fpow"}
-_CHECKED1 = {"neg": "hl_neg", "abs": "hl_abs", "i2f_exact": "hl_i2f_exact", "f2i": "hl_f2i"}
 _RET = {"int": "hl_ret_int", "float": "hl_ret_float", "bool": "hl_ret_bool"}
 
 
@@ -47,12 +40,11 @@ def _decl(name: str, t: NType) -> list[str]:
     return [f"{c_type(t)} {name} = 0;"]
 
 
-class CWriter:
-    def __init__(self, fn: ir.Function) -> None:
-        self.fn = fn
-        self.loops = 0
-        #: list parameters read in place (PyObject *const * items, checked one by one)
-        self.views = ir.list_views(fn)
+class CWriter(IRWriter):
+    LOOP = "for (;;)"
+    RT = "hl_"
+    SIMPLE = {"not": "!{0}", "truth": "({0} != 0)", "b2i": "(int64_t){0}", "i2f": "(double){0}",
+              "fneg": "-{0}", "fabs": "fabs({0})", "invert": "~{0}"}
 
     def _params(self) -> list[str]:
         out = []
@@ -81,43 +73,18 @@ class CWriter:
 
     # --- statements ----------------------------------------------------------------------
 
-    def block(self, body: list[ir.Stmt], depth: int) -> list[str]:
-        out = []
-        for s in body:
-            out += [("    " * depth) + line for line in self.stmt(s, depth)]
-        return out
-
-    def stmt(self, s: ir.Stmt, depth: int) -> list[str]:  # noqa: C901 - one dispatch
-        if isinstance(s, ir.Assign):
-            return self.assign(s.dst, s.op)
-        if isinstance(s, ir.Store) and not s.checked:  # in range (ir_bounds)
+    def store(self, s: ir.Store) -> list[str]:
+        if not s.checked:  # in range (ir_bounds)
             return [f"{s.seq.name}[{self.val(s.index)}] = {self.val(s.value)};"]
-        if isinstance(s, ir.Store):
-            k = self._index(s.seq, s.index)
-            return [f"{{ Py_ssize_t hl_k = {k}; if (hl_k < 0) {{ hl_st = HL_FALLBACK; goto "
-                    f"hl_end; }} {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
-        if isinstance(s, ir.If):
-            out = [f"if ({self.val(s.cond)}) {{", *self.block(s.body, 1)]
-            if s.orelse:
-                out += ["} else {", *self.block(s.orelse, 1)]
-            return [*out, "}"]
-        if isinstance(s, ir.Loop):
-            return ["for (;;) {", *self.block(s.body, 1), "}"]
-        if isinstance(s, ir.ForRange):
-            return self.for_range(s)
-        if isinstance(s, ir.ForEach):
-            return self.for_each(s)
-        if isinstance(s, ir.Break):
-            return ["break;"]
-        if isinstance(s, ir.Continue):
-            return ["continue;"]
-        if isinstance(s, ir.Return):
-            return self.ret(s)
-        if isinstance(s, ir.Raise):
-            return [f"hl_st = hl_raise(PyExc_{s.exc}, {_str(s.message)});", "goto hl_end;"]
-        if isinstance(s, ir.Fallback):
-            return [f"hl_st = HL_FALLBACK; /* {s.why} */", "goto hl_end;"]
-        raise AssertionError(s)
+        k = self._index(s.seq, s.index)
+        return [f"{{ Py_ssize_t hl_k = {k}; if (hl_k < 0) {{ hl_st = HL_FALLBACK; goto "
+                f"hl_end; }} {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
+
+    def raise_(self, s: ir.Raise) -> list[str]:
+        return [f"hl_st = hl_raise(PyExc_{s.exc}, {quote(s.message)});", "goto hl_end;"]
+
+    def fallback(self, s: ir.Fallback) -> list[str]:
+        return [f"hl_st = HL_FALLBACK; /* {s.why} */", "goto hl_end;"]
 
     def for_range(self, s: ir.ForRange) -> list[str]:
         """A step of 1 or -1 counts to the stop (no overflow possible); any other step
@@ -180,8 +147,11 @@ class CWriter:
 
     # --- operations ----------------------------------------------------------------------
 
-    def val(self, v: Operand) -> str:
-        return c_const(v) if isinstance(v, Const) else v.name
+    def const(self, c: Const) -> str:
+        return c_const(c)
+
+    def check(self, call: str) -> str:
+        return f"if ((hl_st = {call}) != HL_OK) goto hl_end;"
 
     def _index(self, seq: Var, index: Operand) -> str:
         return f"hl_index({self.val(index)}, {seq.name}_n)"
@@ -192,56 +162,41 @@ class CWriter:
             return f"if ((hl_st = hl_item_float({seq}[{k}], &{dst})) != HL_OK) goto hl_end;"
         return f"{dst} = {seq}[{k}];"
 
-    def assign(self, dst: Var, op: Op) -> list[str]:  # noqa: C901 - one dispatch
-        a = [self.val(x) for x in op.args]
-        d, k = dst.name, op.kind
-        check = "if ((hl_st = {}) != HL_OK) goto hl_end;"
-        if k == "copy":
-            if ir.is_seq(dst.type):
-                src = op.args[0].name
-                return [f"{d} = {src}; {d}_n = {src}_n; {src} = NULL;"]
-            return [f"{d} = {a[0]};"]
-        if k in _PURE2:
-            return [f"{d} = {a[0]} {_PURE2[k]} {a[1]};"]
-        if k in _CHECKED2:
-            return [check.format(f"{_CHECKED2[k]}({a[0]}, {a[1]}, &{d})")]
-        if k in _CHECKED1:
-            return [check.format(f"{_CHECKED1[k]}({a[0]}, &{d})")]
-        simple = {"not": f"!{a[0]}" if a else "", "truth": f"({a[0]} != 0)" if a else "",
-                  "b2i": f"(int64_t){a[0]}" if a else "", "i2f": f"(double){a[0]}" if a else "",
-                  "fneg": f"-{a[0]}" if a else "", "fabs": f"fabs({a[0]})" if a else "",
-                  "invert": f"~{a[0]}" if a else ""}
-        if k in simple:
-            return [f"{d} = {simple[k]};"]
-        if k == "index_ok":  # in range (ir_bounds)
-            return [self._item(d, a[0], a[1])]
-        if k == "udiv":  # a >= 0, a constant > 0 (ir_signs)
-            return [f"{d} = (int64_t)((uint64_t){a[0]} / (uint64_t){a[1]});"]
-        if k == "umod":
-            return [f"{d} = hl_umod({a[0]}, {a[1]});"]
-        if k == "len":
-            return [f"{d} = (int64_t){op.args[0].name}_n;"]
-        if k == "index":
-            return [f"{{ Py_ssize_t hl_k = {self._index(op.args[0], op.args[1])}; if (hl_k < 0)"
-                    f" {{ hl_st = HL_FALLBACK; goto hl_end; }} {self._item(d, a[0], 'hl_k')} }}"]
-        if k == "math":
-            return [f"{d} = {op.fn}({a[0]});", check.format(f"hl_math_ok({d}, {a[0]})")]
-        if k == "math_int":
-            return [check.format(f"hl_f2i({op.fn}({a[0]}), &{d})")]
-        if k == "newlist":
-            return [f"{d}_n = (Py_ssize_t){a[0]};",
-                    check.format(f"hl_new_list(&{d}_n, sizeof({d}[0]), (void **)&{d})"),
-                    f"for (Py_ssize_t hl_k = 0; hl_k < {d}_n; hl_k++) {d}[hl_k] = {a[1]};"]
-        if k == "call":
-            args = []
-            for x in op.args:
-                args += [x.name, f"{x.name}_n"] if ir.is_seq(x.type) else [self.val(x)]
-            return [check.format(f"hl_fn_{op.fn}({', '.join([*args, '&' + d])})")]
-        raise AssertionError(k)
+    def op_copy(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        d = dst.name
+        if ir.is_seq(dst.type):
+            src = op.args[0].name
+            return [f"{d} = {src}; {d}_n = {src}_n; {src} = NULL;"]
+        return [f"{d} = {a[0]};"]
 
+    def op_index_ok(self, dst: Var, op: Op, a: list[str]) -> list[str]:  # in range (ir_bounds)
+        return [self._item(dst.name, a[0], a[1])]
 
-def _str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    def op_udiv(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        """a >= 0, a constant > 0 (ir_signs)"""
+        return [f"{dst.name} = (int64_t)((uint64_t){a[0]} / (uint64_t){a[1]});"]
+
+    def op_umod(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{dst.name} = hl_umod({a[0]}, {a[1]});"]
+
+    def op_len(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{dst.name} = (int64_t){op.args[0].name}_n;"]
+
+    def op_index(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{{ Py_ssize_t hl_k = {self._index(op.args[0], op.args[1])}; if (hl_k < 0)"
+                f" {{ hl_st = HL_FALLBACK; goto hl_end; }} {self._item(dst.name, a[0], 'hl_k')} }}"]
+
+    def op_newlist(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        d = dst.name
+        return [f"{d}_n = (Py_ssize_t){a[0]};",
+                self.check(f"hl_new_list(&{d}_n, sizeof({d}[0]), (void **)&{d})"),
+                f"for (Py_ssize_t hl_k = 0; hl_k < {d}_n; hl_k++) {d}[hl_k] = {a[1]};"]
+
+    def op_call(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        args = []
+        for x in op.args:
+            args += [x.name, f"{x.name}_n"] if ir.is_seq(x.type) else [self.val(x)]
+        return [self.check(f"hl_fn_{op.fn}({', '.join([*args, '&' + dst.name])})")]
 
 
 __all__ = ["CWriter", "INT", "c_type"]

@@ -6,17 +6,11 @@ import math
 
 from hlopt.nativize import ir
 from hlopt.nativize.ir import BOOL, BYTES, FLOAT, INT, Const, Op, Operand, Var
+from hlopt.nativize.ir_emit import PURE2, IRWriter, quote
 from hlopt.nativize.model import NType
 
 _ZTYPES = {"int": "i64", "float": "f64", "bool": "bool"}
-_PURE2 = {"fadd": "+", "fsub": "-", "fmul": "*", "band": "&", "bor": "|", "bxor": "^",
-          "add_safe": "+",
-          "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _BOOL2 = {"band": "and", "bor": "or", "bxor": "!="}
-_CHECKED2 = {"add": "add", "sub": "sub", "mul": "mul", "floordiv": "floordiv", "mod": "mod",
-             "pow": "ipow", "lshift": "lshift", "rshift": "rshift", "truediv": "truediv",
-             "fdiv": "fdiv", "ffloordiv": "ffloordiv", "fmod": "fmod", "fpow": "fpow"}
-_CHECKED1 = {"neg": "neg", "abs": "abs", "i2f_exact": "i2f_exact", "f2i": "f2i"}
 _RET = {"int": "rt.ret_int", "float": "rt.ret_float", "bool": "rt.ret_bool"}
 
 
@@ -77,12 +71,13 @@ def live(body: list[ir.Stmt]) -> list[ir.Stmt]:
     return out
 
 
-class ZigWriter:
-    def __init__(self, fn: ir.Function) -> None:
-        self.fn = fn
-        self.loops = 0
-        #: list parameters read in place (the Python list's items, checked one by one)
-        self.views = ir.list_views(fn)
+class ZigWriter(IRWriter):
+    LOOP = "while (true)"
+    RT = "rt."
+    LIBM = "py."
+    SIMPLE = {"not": "!{0}", "b2i": "@as(i64, @intFromBool({0}))",
+              "i2f": "@as(f64, @floatFromInt({0}))", "fneg": "-{0}", "fabs": "@abs({0})",
+              "invert": "~{0}"}
 
     def _ptype(self, p: Var) -> str:
         return "[]const [*c]py.PyObject" if p.name in self.views else z_type(p.type, const=True)
@@ -112,42 +107,20 @@ class ZigWriter:
 
     # --- statements ----------------------------------------------------------------------
 
-    def block(self, body: list[ir.Stmt], depth: int) -> list[str]:
-        out = []
-        for s in live(body):
-            out += [("    " * depth) + line for line in self.stmt(s)]
-        return out
+    def reachable(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        return live(body)
 
-    def stmt(self, s: ir.Stmt) -> list[str]:  # noqa: C901 - one dispatch
-        if isinstance(s, ir.Assign):
-            return self.assign(s.dst, s.op)
-        if isinstance(s, ir.Store) and not s.checked:  # in range (ir_bounds)
+    def store(self, s: ir.Store) -> list[str]:
+        if not s.checked:  # in range (ir_bounds)
             return [f"{s.seq.name}[@intCast({self.val(s.index)})] = {self.val(s.value)};"]
-        if isinstance(s, ir.Store):
-            return [f"{{ const hl_k = rt.index({self.val(s.index)}, {s.seq.name}.len) orelse "
-                    f"return rt.FALLBACK; {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
-        if isinstance(s, ir.If):
-            out = [f"if ({self.val(s.cond)}) {{", *self.block(s.body, 1)]
-            if s.orelse:
-                out += ["} else {", *self.block(s.orelse, 1)]
-            return [*out, "}"]
-        if isinstance(s, ir.Loop):
-            return ["while (true) {", *self.block(s.body, 1), "}"]
-        if isinstance(s, ir.ForRange):
-            return self.for_range(s)
-        if isinstance(s, ir.ForEach):
-            return self.for_each(s)
-        if isinstance(s, ir.Break):
-            return ["break;"]
-        if isinstance(s, ir.Continue):
-            return ["continue;"]
-        if isinstance(s, ir.Return):
-            return self.ret(s)
-        if isinstance(s, ir.Raise):
-            return [f"return rt.raise(py.PyExc_{s.exc}, {_str(s.message)});"]
-        if isinstance(s, ir.Fallback):
-            return [f"return rt.FALLBACK; // {s.why}"]
-        raise AssertionError(s)
+        return [f"{{ const hl_k = rt.index({self.val(s.index)}, {s.seq.name}.len) orelse "
+                f"return rt.FALLBACK; {s.seq.name}[hl_k] = {self.val(s.value)}; }}"]
+
+    def raise_(self, s: ir.Raise) -> list[str]:
+        return [f"return rt.raise(py.PyExc_{s.exc}, {quote(s.message)});"]
+
+    def fallback(self, s: ir.Fallback) -> list[str]:
+        return [f"return rt.FALLBACK; // {s.why}"]
 
     def for_range(self, s: ir.ForRange) -> list[str]:
         """A step of 1 or -1 counts to the stop (no overflow possible); any other step
@@ -206,8 +179,18 @@ class ZigWriter:
 
     # --- operations ----------------------------------------------------------------------
 
-    def val(self, v: Operand) -> str:
-        return z_const(v) if isinstance(v, Const) else v.name
+    def const(self, c: Const) -> str:
+        return z_const(c)
+
+    def check(self, call: str) -> str:
+        return f"{{ const hl_s = {call}; if (hl_s != rt.OK) return hl_s; }}"
+
+    def pure2(self, dst: Var, op: Op, a: list[str]) -> str:
+        if op.kind in _BOOL2 and dst.type == BOOL:
+            return f"{dst.name} = {a[0]} {_BOOL2[op.kind]} {a[1]};"
+        if op.args[0].type == BOOL and op.kind in ("lt", "le", "gt", "ge"):
+            a = [f"@intFromBool({x})" for x in a]
+        return f"{dst.name} = {a[0]} {PURE2[op.kind]} {a[1]};"
 
     def _item(self, dst: str, seq: Var, k: str) -> str:
         """``dst = seq[k]`` for an index known to be in range."""
@@ -217,57 +200,40 @@ class ZigWriter:
                    "return hl_s; }"
         return f"{dst} = {'@as(i64, ' + item + ')' if seq.type == BYTES else item};"
 
-    def assign(self, dst: Var, op: Op) -> list[str]:  # noqa: C901 - one dispatch
-        a = [self.val(x) for x in op.args]
-        d, k = dst.name, op.kind
+    def op_copy(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        d = dst.name
+        if ir.is_list(dst.type):
+            src = op.args[0].name
+            return [f"{d} = {src}; {d}_own = {src}_own; {src}_own = false;"]
+        return [f"{d} = {a[0]};"]
 
-        def check(call: str) -> str:
-            return f"{{ const hl_s = {call}; if (hl_s != rt.OK) return hl_s; }}"
-        if k == "copy":
-            if ir.is_list(dst.type):
-                src = op.args[0].name
-                return [f"{d} = {src}; {d}_own = {src}_own; {src}_own = false;"]
-            return [f"{d} = {a[0]};"]
-        if k in _BOOL2 and dst.type == BOOL:
-            return [f"{d} = {a[0]} {_BOOL2[k]} {a[1]};"]
-        if k in _PURE2:
-            if op.args[0].type == BOOL and k in ("lt", "le", "gt", "ge"):
-                a = [f"@intFromBool({x})" for x in a]
-            return [f"{d} = {a[0]} {_PURE2[k]} {a[1]};"]
-        if k in _CHECKED2:
-            return [check(f"rt.{_CHECKED2[k]}({a[0]}, {a[1]}, &{d})")]
-        if k in _CHECKED1:
-            return [check(f"rt.{_CHECKED1[k]}({a[0]}, &{d})")]
-        zero = "0.0" if a and op.args[0].type == FLOAT else "0"
-        simple = {"not": "!{0}", "truth": "{0} != " + zero, "b2i": "@as(i64, @intFromBool({0}))",
-                  "i2f": "@as(f64, @floatFromInt({0}))", "fneg": "-{0}", "fabs": "@abs({0})",
-                  "invert": "~{0}"}
-        if k in simple:
-            return [f"{d} = {simple[k].format(*a)};"]
-        if k == "index_ok":  # in range (ir_bounds)
-            return [self._item(d, op.args[0], f"@as(usize, @intCast({a[1]}))")]
-        if k in ("udiv", "umod"):  # a >= 0, a constant > 0 (ir_signs)
-            return [f"{d} = rt.{k}({a[0]}, {a[1]});"]
-        if k == "len":
-            return [f"{d} = @as(i64, @intCast({a[0]}.len));"]
-        if k == "index":
-            return [f"{{ const hl_k = rt.index({a[1]}, {a[0]}.len) orelse return rt.FALLBACK; "
-                    f"{self._item(d, op.args[0], 'hl_k')} }}"]
-        if k == "math":
-            return [f"{d} = py.{op.fn}({a[0]});", check(f"rt.math_ok({d}, {a[0]})")]
-        if k == "math_int":
-            return [check(f"rt.f2i(py.{op.fn}({a[0]}), &{d})")]
-        if k == "newlist":
-            t = _ZTYPES[ir.element(dst.type).name]
-            return [check(f"rt.new_list({t}, {a[0]}, &{d})"), f"{d}_own = true;",
-                    f"@memset({d}, {a[1]});"]
-        if k == "call":
-            return [check(f"hl_fn_{op.fn}({', '.join([*a, '&' + d])})")]
-        raise AssertionError(k)
+    def op_truth(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{dst.name} = {a[0]} != {'0.0' if op.args[0].type == FLOAT else '0'};"]
 
+    def op_index_ok(self, dst: Var, op: Op, a: list[str]) -> list[str]:  # in range (ir_bounds)
+        return [self._item(dst.name, op.args[0], f"@as(usize, @intCast({a[1]}))")]
 
-def _str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    def op_udiv(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        """a >= 0, a constant > 0 (ir_signs)"""
+        return [f"{dst.name} = rt.udiv({a[0]}, {a[1]});"]
+
+    def op_umod(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{dst.name} = rt.umod({a[0]}, {a[1]});"]
+
+    def op_len(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{dst.name} = @as(i64, @intCast({a[0]}.len));"]
+
+    def op_index(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [f"{{ const hl_k = rt.index({a[1]}, {a[0]}.len) orelse return rt.FALLBACK; "
+                f"{self._item(dst.name, op.args[0], 'hl_k')} }}"]
+
+    def op_newlist(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        d, t = dst.name, _ZTYPES[ir.element(dst.type).name]
+        return [self.check(f"rt.new_list({t}, {a[0]}, &{d})"), f"{d}_own = true;",
+                f"@memset({d}, {a[1]});"]
+
+    def op_call(self, dst: Var, op: Op, a: list[str]) -> list[str]:
+        return [self.check(f"hl_fn_{op.fn}({', '.join([*a, '&' + dst.name])})")]
 
 
 __all__ = ["INT", "ZigWriter", "z_type"]

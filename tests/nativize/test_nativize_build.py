@@ -53,16 +53,6 @@ def c_module(name: str) -> Generated:
     return Generated("c", name, C_SOURCE % (name, name), ".c", "h")
 
 
-@pytest.fixture
-def no_path_compiler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A PATH with no cc, gcc or clang, and no $CC."""
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.delenv("CC", raising=False)
-    nb.describe.cache_clear()
-
-
 @pytest.mark.native
 @needs_cc
 def test_cython_build_then_cache_hit(tmp_path: Path) -> None:

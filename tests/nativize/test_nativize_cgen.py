@@ -155,7 +155,8 @@ def test_every_semantics_rule_holds(fns: dict, rule: str) -> None:
 
 @pytest.mark.skipif(importlib.util.find_spec("ziglang") is None,
                     reason="the ziglang package is not installed")
-def test_c_backend_builds_with_zig_cc_and_no_cc_on_path(tmp_path: Path, monkeypatch) -> None:
+def test_c_backend_builds_with_zig_cc_and_no_cc_on_path(tmp_path: Path,
+                                                       no_path_compiler: Path) -> None:
     """Only the ziglang package: an empty PATH, no $CC; the C source goes to `zig cc`."""
     from hlopt.nativize import build, c_gen
     from hlopt.nativize.analyse import analyse
@@ -166,10 +167,6 @@ def test_c_backend_builds_with_zig_cc_and_no_cc_on_path(tmp_path: Path, monkeypa
     path = tmp_path / "m.py"
     path.write_text("def tri(n: int) -> int:\n    t = 0\n    for i in range(n):\n"
                     "        t += i // 2 - i % 3\n    return t\n", encoding="utf-8")
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.delenv("CC", raising=False)
     a = analyse(Target(path=path, qualname="tri", module="m", root=tmp_path))
     for choice in ("auto", "zig"):
         built = build.build(c_gen.generate(a, infer(a, [])), cache_dir=tmp_path / "c",

@@ -58,7 +58,7 @@ def test_zig_semantics_match_python(fns: dict) -> None:
     assert fns["arith"][1].__self__.__hlopt__["backend"] == "zig"
 
 
-def test_zig_builds_with_no_c_compiler_on_path(tmp_path: Path, monkeypatch) -> None:
+def test_zig_builds_with_no_c_compiler_on_path(tmp_path: Path, no_path_compiler: Path) -> None:
     """Only the ziglang package: an empty PATH and no $CC."""
     import sys
 
@@ -71,17 +71,13 @@ def test_zig_builds_with_no_c_compiler_on_path(tmp_path: Path, monkeypatch) -> N
     path = tmp_path / "m.py"
     path.write_text("def tri(n: int) -> int:\n    t = 0\n    for i in range(n):\n"
                     "        t += i\n    return t\n", encoding="utf-8")
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.delenv("CC", raising=False)
     assert build.find_compiler("auto").kind == "zig"
     a = analyse(Target(path=path, qualname="tri", module="m", root=tmp_path))
     built = build.build(zig_gen.generate(a, infer(a, [])), cache_dir=tmp_path / "c")
     native = build.load(built)._hlopt_bind(lambda n: -1)
     assert native(100) == 4950 and built.compiler.startswith("zig")
     assert native(2**70) == -1  # a big int: the (fake) Python fallback runs
-    assert sys.executable and os.environ["PATH"] == str(empty)
+    assert sys.executable and os.environ["PATH"] == str(no_path_compiler)
 
 
 _rules_spec = importlib.util.spec_from_file_location(

@@ -91,6 +91,7 @@ class Kernel:
     failed: dict[str, str] = field(default_factory=dict)  # side -> why
     mismatches: dict[str, list[str]] = field(default_factory=dict)
     best: dict[str, float] = field(default_factory=dict)  # side -> seconds per call
+    times: dict[str, list[float]] = field(default_factory=dict)  # side -> every repeat's
     infos: dict[str, dict] = field(default_factory=dict)  # hlopt side -> what its run said
     #: "" inside the C/Zig subset, else the IR's refusal; None when not checked
     outside: str | None = None
@@ -231,11 +232,12 @@ def timeit_sides(k: Kernel, repeats: int, budget: float) -> None:
     """Best of ``repeats`` per side; each repeat runs every side once (interleaved)."""
     args = k.inputs[0]
     loops = {side: _calibrate(fn, args, budget) for side, fn in k.sides.items()}
-    best = {side: float("inf") for side in k.sides}
+    times: dict[str, list[float]] = {side: [] for side in k.sides}
     for _ in range(repeats):
         for side, fn in k.sides.items():
-            best[side] = min(best[side], _time(fn, args, loops[side]))
-    k.best = best
+            times[side].append(_time(fn, args, loops[side]))
+    k.times = times
+    k.best = {side: min(ts) for side, ts in times.items()}
 
 
 def _calibrate(fn, args: tuple, budget: float) -> int:

@@ -14,7 +14,6 @@ from hlopt.nativize.ir_emit import Unit, quote
 from hlopt.nativize.model import Analysis, Generated, Typing
 from hlopt.nativize.runtime_files import runtime_file
 
-
 RUNTIME = runtime_file("hlopt_rt.h")
 
 

@@ -159,7 +159,8 @@ class CWriter(IRWriter):
     def _item(self, dst: str, seq: str, k: str) -> str:
         """``dst = seq[k]`` for an index known to be in range."""
         if seq in self.views:
-            return f"if ((hl_st = hl_item_float({seq}[{k}], &{dst})) != HL_OK) goto hl_end;"
+            return (f"if ((hl_st = hl_item_{self.views[seq]}({seq}[{k}], &{dst})) != HL_OK) "
+                    "goto hl_end;")
         return f"{dst} = {seq}[{k}];"
 
     def op_copy(self, dst: Var, op: Op, a: list[str]) -> list[str]:

@@ -200,23 +200,55 @@ def element(t: NType) -> NType:
 
 
 def list_views(fn: Function) -> set[str]:
-    """The entry function's list[float] parameters read in place from the Python list.
+    """The entry function's list[float] and list[int] parameters read in place from the
+    Python list.
 
     Such a parameter is only measured (len), indexed and iterated, so the emitters read
-    each item from the list when the code reads it (an exact float, else fallback) instead
-    of copying the whole list into a C array first: one pass over the items, as a person
-    writes it. A parameter passed on to a helper (or copied) keeps the array.
+    each item from the list when the code reads it (an exact float, or an exact int that
+    fits 64 bits, else fallback) instead of copying the whole list into a C array first:
+    one pass over the items, as a person writes it. A parameter passed on to a helper (or
+    copied) keeps the array.
     """
     if not fn.entry:
         return set()
-    names = {p.name for p in fn.params if p.type == LIST_FLOAT}
+    names = {p.name for p in fn.params if p.type in (LIST_FLOAT, LIST_INT)}
     for s in walk(fn.body):
         if isinstance(s, Assign) and s.op.kind not in ("len", "index"):
             names -= {a.name for a in s.op.args if isinstance(a, Var)}
         elif isinstance(s, Store | Return):
             used = [s.value] if isinstance(s, Store) else s.values
             names -= {a.name for a in used if isinstance(a, Var)}
-    return names
+    loops: dict[str, set[int]] = {}
+    _reading_loops(fn.body, None, 0, loops)
+    return {n for n in names if _type_of(fn, n) == LIST_FLOAT
+            or (len(loops.get(n, ())) <= 1 and -1 not in loops.get(n, ()))}
+
+
+def _type_of(fn: Function, name: str) -> NType | None:
+    return next((p.type for p in fn.params if p.name == name), None)
+
+
+def _reading_loops(body: list[Stmt], loop: int | None, depth: int,
+                   out: dict[str, set[int]]) -> None:
+    """For each list, the loops its items are read in (-1: a loop inside a loop).
+
+    An int item costs a conversion at every read, a float item a type check: a list[int]
+    read by more than one loop, or by a nested loop, is cheaper copied once.
+    """
+    for s in body:
+        if isinstance(s, ForEach):
+            inner = id(s) if depth == 0 else -1
+            for q in s.seqs:
+                out.setdefault(q.name, set()).add(inner)
+            _reading_loops(s.body, inner, depth + 1, out)
+        elif isinstance(s, Loop | ForRange):
+            _reading_loops(s.body, id(s) if depth == 0 else -1, depth + 1, out)
+        elif isinstance(s, If):
+            _reading_loops(s.body, loop, depth, out)
+            _reading_loops(s.orelse, loop, depth, out)
+        elif isinstance(s, Assign) and s.op.kind in ("index", "index_ok"):
+            if loop is not None and isinstance(s.op.args[0], Var):
+                out.setdefault(s.op.args[0].name, set()).add(loop)
 
 
 def walk(body: list[Stmt]):

@@ -76,8 +76,10 @@ class IRWriter(ABC):
     def __init__(self, fn: ir.Function) -> None:
         self.fn = fn
         self.loops = 0
-        #: list parameters read in place (the Python list's items, checked one by one)
-        self.views = ir.list_views(fn)
+        #: list parameters read in place (the Python list's items, checked one by one):
+        #: name -> the item's type ("float" or "int")
+        views = ir.list_views(fn)
+        self.views = {p.name: ir.element(p.type).name for p in fn.params if p.name in views}
 
     # --- statements ----------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from hlopt.nativize.runtime_files import runtime_file
 from hlopt.nativize.zig_build import FLOAT_MODE
 from hlopt.nativize.zig_ops import ZigWriter
 
-
 RUNTIME = runtime_file("hlopt_rt.zig")
 
 

@@ -196,7 +196,8 @@ class ZigWriter(IRWriter):
         """``dst = seq[k]`` for an index known to be in range."""
         item = f"{seq.name}[{k}]"
         if seq.name in self.views:
-            return f"{{ const hl_s = rt.item_float({item}, &{dst}); if (hl_s != rt.OK) " \
+            kind = self.views[seq.name]
+            return f"{{ const hl_s = rt.item_{kind}({item}, &{dst}); if (hl_s != rt.OK) " \
                    "return hl_s; }"
         return f"{dst} = {'@as(i64, ' + item + ')' if seq.type == BYTES else item};"
 

@@ -1,5 +1,6 @@
 """The C and Zig backends' fast paths keep Python's semantics: range loops without
-per-step overflow checks, list[float] arguments read in place, list[bool] as bytes,
+per-step overflow checks, list[float] and list[int] arguments read in place, list[bool]
+as bytes,
 counting bools without overflow checks."""
 
 from __future__ import annotations
@@ -77,6 +78,27 @@ def pairs(xs: list[float], ys: list[float]) -> float:
     return s
 
 
+def int_total(xs: list[int], k: int) -> int:
+    t = 0
+    for x in xs:
+        t += x
+    if len(xs) > 0:
+        t += xs[k]
+    return t
+
+
+def int_passes(xs: list[int]) -> int:
+    return max(xs) - min(xs) + sum(xs)
+
+
+def int_nested(xs: list[int]) -> int:
+    t = 0
+    for i in range(len(xs)):
+        for j in range(i):
+            t += xs[i] * xs[j]
+    return t
+
+
 def helper(xs: list[float]) -> float:
     return xs[0]
 
@@ -130,6 +152,7 @@ def reduce(data: bytes, m: int, start: int) -> int:
     return a * 3 % m + start % m
 '''
 NAMES = ["stepped", "unit", "zero_step", "flags", "count", "in_place", "pairs", "passed_on",
+         "int_total", "int_passes", "int_nested",
          "truncated", "reduce", "sieve", "not_proved", "halves"]
 BACKENDS = ["c", pytest.param("zig", marks=pytest.mark.skipif(
     importlib.util.find_spec("ziglang") is None, reason="the ziglang package is not installed"))]
@@ -206,6 +229,33 @@ def test_lists_read_in_place_check_every_item_they_read(fns: dict) -> None:
     same(fns["passed_on"], [4, 1.0])
 
 
+INT_ITEMS = [0, 1, -1, 2**30 - 1, 2**30, -(2**30) + 1, -(2**30), 2**31, -(2**31), 2**62,
+             I64_MAX, I64_MIN, 12345678901234]
+
+
+def test_int_lists_check_every_item_at_the_digit_and_int64_edges(fns: dict) -> None:
+    """One-digit ints are read inline, longer ones through the C API, beyond int64 and
+    non-ints fall back: the result is Python's in every case."""
+    for x in INT_ITEMS:
+        for name in ("int_total", "int_passes", "int_nested"):
+            same(fns[name], [x, 3, x], *(() if name != "int_total" else (0,)))
+    for bad in ([1, 2**63], [1, -(2**63) - 1], [1, True], [1, 2.0], [1, "x"], (1, 2), []):
+        same(fns["int_total"], bad, 0)
+        same(fns["int_passes"], bad)
+        same(fns["int_nested"], bad)
+    same(fns["int_total"], [I64_MAX, 1], 0)  # overflow of the sum: Python's big int
+    same(fns["int_total"], [1, 2, 3], 7)  # IndexError from Python
+
+
+@settings(max_examples=40, deadline=None)
+@given(xs=st.lists(st.integers(I64_MIN, I64_MAX) | st.integers(-(2**31), 2**31), max_size=12),
+       k=st.integers(-13, 13))
+def test_int_lists_differential(fns: dict, xs: list[int], k: int) -> None:
+    same(fns["int_total"], xs, k)
+    same(fns["int_passes"], xs)
+    same(fns["int_nested"], xs)
+
+
 MODULI = [65521, 7, 8, 1, 2, -7, -65521, -8, I64_MAX, I64_MIN, 2**62, 2**62 + 1, 3 * 2**61]
 
 
@@ -269,7 +319,9 @@ def test_list_parameters_read_in_place_only_when_they_stay_local(tmp_path: Path)
     path = tmp_path / "fast.py"
     path.write_text(SOURCE, encoding="utf-8")
     views = {}
-    for name in ("in_place", "pairs", "passed_on"):
+    for name in ("in_place", "pairs", "passed_on", "int_total", "int_passes", "int_nested"):
         a = analyse(Target(path=path, qualname=name, module="fast", root=tmp_path))
         views[name] = ir.list_views(lower(a, infer(a, [])).target)
-    assert views == {"in_place": {"v_xs"}, "pairs": {"v_xs", "v_ys"}, "passed_on": set()}
+    # a list[int] item costs a conversion per read: read in place only by one, flat loop
+    assert views == {"in_place": {"v_xs"}, "pairs": {"v_xs", "v_ys"}, "passed_on": set(),
+                     "int_total": {"v_xs"}, "int_passes": set(), "int_nested": set()}

@@ -30,6 +30,10 @@ BIN = Path(sys.executable).parent
 CFLAGS = "-O3 -ffp-contract=off"
 BUILD_TIMEOUT = 600
 
+#: read once, at import: sysconfig fills its variables lazily and not thread-safely, and the
+#: bench builds the sides from worker threads (a race once gave EXT_SUFFIX None)
+EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
+INCLUDE = sysconfig.get_paths()["include"]
 
 def kernel_names() -> list[str]:
     """The kernel modules' stems, in order: k01_collatz, k02_integrate, ..."""
@@ -73,9 +77,8 @@ def build_handc(stem: str, func: str):
     if cc is None:
         return None, "no C compiler (cc, gcc) on PATH"
     name = f"hc_{stem}"
-    ext = sysconfig.get_config_var("EXT_SUFFIX")
-    cmd = [cc, *CFLAGS.split(), "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
-           f"{name}.c", "-o", f"{name}{ext}"]
+    cmd = [cc, *CFLAGS.split(), "-shared", "-fPIC", f"-I{INCLUDE}", f"{name}.c", "-o",
+           f"{name}{EXT_SUFFIX}"]
     return _build(source, CACHE / "handc" / stem, name, func, cmd, suffix=".c")
 
 

@@ -8,6 +8,7 @@
 #ifndef HLOPT_RT_H
 #define HLOPT_RT_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,9 +156,9 @@ static inline int hl_fpow(double a, double b, double *r) {
 }
 /* a math function's result: Python raises where C gives nan/inf from finite input */
 static inline int hl_math_ok(double r, double x) {
-    if (isnan(r) && !isnan(x)) return HL_FALLBACK;
-    if (isinf(r) && isfinite(x)) return HL_FALLBACK;
-    return HL_OK;
+    if (__builtin_expect(fabs(r) <= DBL_MAX, 1)) return HL_OK;  /* finite: one test */
+    if (isnan(r)) return isnan(x) ? HL_OK : HL_FALLBACK;
+    return isfinite(x) ? HL_FALLBACK : HL_OK;
 }
 /* int(x), math.floor/ceil/trunc results: nan, inf and values beyond int64 go to Python
  * (so does -2**63 itself: one comparison is measurably faster than two in hot loops) */

@@ -175,9 +175,12 @@ pub fn fpow(a: f64, b: f64, r: *f64) u8 {
     return OK;
 }
 pub inline fn math_ok(r: f64, x: f64) u8 {
-    if (std.math.isNan(r) and !std.math.isNan(x)) return FALLBACK;
-    if (std.math.isInf(r) and std.math.isFinite(x)) return FALLBACK;
-    return OK;
+    if (@abs(r) <= std.math.floatMax(f64)) {
+        @branchHint(.likely);
+        return OK; // finite: one test
+    }
+    if (std.math.isNan(r)) return if (std.math.isNan(x)) OK else FALLBACK;
+    return if (std.math.isFinite(x)) FALLBACK else OK;
 }
 /// nan, inf and values beyond i64 go to Python (-2**63 too: one comparison is faster)
 pub inline fn f2i(x: f64, r: *i64) u8 {

@@ -14,6 +14,7 @@ import operator
 import os
 import random
 import struct
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,17 @@ def test_math_results_python_would_refuse_fall_back(rt) -> None:
     assert rt.math_ok(math.nan, math.nan) == (OK, None)  # nan in, nan out: Python agrees
     assert rt.math_ok(math.inf, math.inf) == (OK, None)
     assert rt.math_ok(-0.0, -0.0) == (OK, None)
+
+
+def test_math_ok_on_every_class_of_result_and_input(rt) -> None:
+    """Finite results pass at once; nan only from nan, inf only from a non-finite input."""
+    big = sys.float_info.max
+    values = [0.0, -0.0, 1.5, -2.0, big, -big, 5e-324, math.inf, -math.inf, math.nan]
+    for r in values:
+        for x in values:
+            refused = (math.isnan(r) and not math.isnan(x)) or \
+                (math.isinf(r) and math.isfinite(x))
+            assert rt.math_ok(r, x) == ((FALLBACK if refused else OK), None), (r, x)
 
 
 # --- arguments and results ------------------------------------------------------------------

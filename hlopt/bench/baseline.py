@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from hlopt.bench.model import METRICS, Result
 from hlopt.bench.stats import unpaired_ratio
 from hlopt.core.errors import InputError
+from hlopt.core.files import read_json
 
 #: {benchmark: {metric: samples}}
 Saved = dict[str, dict[str, tuple[float, ...]]]
@@ -27,13 +27,8 @@ class Baseline:
 
 def load_baseline(path: Path) -> Baseline:
     """Read ``path``: a report written by ``hlopt bench --save`` or pytest-benchmark JSON."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"--baseline {path}: no such file",
-                         hint="write one with `hlopt bench ... --save FILE`") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"--baseline {path}: cannot read JSON: {exc}") from None
+    doc = read_json(path, label=f"--baseline {path}",
+                    hint="write one with `hlopt bench ... --save FILE`")
     from hlopt.bench.pytest_json import is_pytest_json, read_pytest_json
 
     if isinstance(doc, dict) and is_pytest_json(doc):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hlopt.core.errors import InputError
+from hlopt.core.files import read_json
 
 if TYPE_CHECKING:
     from hlopt.bench.model import Result
@@ -64,10 +65,7 @@ def is_pytest_json(doc: Mapping[str, Any]) -> bool:
 
 def read_pytest_json(path: Path) -> list[PytestBenchmark]:
     """The benchmarks of a pytest-benchmark JSON file; InputError when it is not one."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot read pytest-benchmark JSON: {exc}") from None
+    doc = read_json(path, hint="write one with `pytest --benchmark-json=FILE`")
     if not isinstance(doc, dict) or not is_pytest_json(doc):
         raise InputError(f"{path}: not a pytest-benchmark JSON file (no 'benchmarks' list)",
                          hint="write one with `pytest --benchmark-json=FILE`")

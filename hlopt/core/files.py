@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import io
+import json
 import os
 import stat
 import subprocess
@@ -18,6 +19,7 @@ import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hlopt.core.errors import InputError
 from hlopt.core.report import Finding, Severity
@@ -236,17 +238,51 @@ def _first_newline(text: str) -> str:
     return "\n"
 
 
-def write_atomic(source: Source, text: str) -> bool:
-    """Write ``text`` over ``source.path`` in its encoding; False when nothing changed.
+def read_json(path: Path, *, label: str | None = None, hint: str | None = None,
+              what: str = "JSON") -> Any:
+    """The JSON document in ``path``, or an InputError naming it (``label``, default the
+    path) and the problem: no such file, cannot read it, not ``what``."""
+    name = label or str(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file", hint=hint) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})"
+                         if isinstance(exc, OSError) else f"{name}: not UTF-8 ({exc})",
+                         hint=hint) from None
+    except ValueError as exc:
+        raise InputError(f"{name}: not {what} ({exc})", hint=hint) from None
 
-    The new content goes to a temporary file in the same directory, which then replaces
-    the original in one rename, keeping its permission bits.
-    """
+
+def read_report(path: Path, command: str, *, hint: str | None = None) -> dict[str, Any]:
+    """An ``hlopt COMMAND --format json`` report as a dict, or an InputError saying what the
+    file is instead (missing, not JSON, not an hlopt report, another command's report)."""
+    doc = read_json(path, hint=hint, what="a JSON report")
+    if not isinstance(doc, dict) or "command" not in doc:
+        raise InputError(f"{path}: not an hlopt report (no command)", hint=hint)
+    if doc["command"] != command:
+        raise InputError(f"{path}: an `hlopt {doc['command']}` report, not a {command} "
+                         "report", hint=hint)
+    if not isinstance(doc.get("findings"), list):
+        raise InputError(f"{path}: not an hlopt report (no findings list)", hint=hint)
+    return doc
+
+
+def write_atomic(source: Source, text: str) -> bool:
+    """Write ``text`` over ``source.path`` in its encoding, keeping its permission bits;
+    False when nothing changed."""
     data = source.encode(text)
-    path = source.path
     if data == source.raw:
         return False
-    mode = stat.S_IMODE(path.stat().st_mode)
+    write_bytes_atomic(source.path, data, stat.S_IMODE(source.path.stat().st_mode))
+    return True
+
+
+def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never
+    half of either: a temporary file in the same directory, flushed to disk, given
+    ``mode`` and renamed over ``path``; the temporary file is removed on any failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".hlopt-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -259,7 +295,11 @@ def write_atomic(source: Source, text: str) -> bool:
         with _suppress_oserror():
             os.unlink(tmp)
         raise
-    return True
+
+
+def write_text_atomic(path: Path, text: str, mode: int = 0o644) -> None:
+    """:func:`write_bytes_atomic` of ``text`` in UTF-8."""
+    write_bytes_atomic(path, text.encode("utf-8"), mode)
 
 
 class _suppress_oserror:

@@ -11,13 +11,13 @@ hottest function first, in every renderer.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from hlopt.core.errors import InputError
+from hlopt.core.files import read_report
 from hlopt.core.report import Finding
 
 _HINT = "write one with `hlopt profile app.py --format json > prof.json`"
@@ -49,15 +49,17 @@ def load(profile: Path, base: Path | None = None) -> list[HotSpot]:
     """The hot functions of a profile report whose source file exists (InputError if bad)."""
     try:
         stamp = profile.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise InputError(f"{profile}: no such file", hint=_HINT) from None
     except OSError as exc:
-        raise InputError(f"{profile}: cannot read profile: {exc.strerror or exc}",
+        raise InputError(f"{profile}: cannot read it ({exc.strerror or exc})",
                          hint=_HINT) from None
     return list(_load(profile.resolve(), stamp, (base or Path.cwd()).resolve()))
 
 
 @lru_cache(maxsize=8)
 def _load(profile: Path, stamp: int, base: Path) -> tuple[HotSpot, ...]:
-    doc = _read(profile)
+    doc = read_report(profile, "profile", hint=_HINT)
     hot = [f["data"] for f in doc["findings"] if isinstance(f, dict)
            and f.get("code") == "HLH001" and isinstance(f.get("data"), dict)]
     hot.sort(key=lambda d: -float(d.get("total_share") or 0.0))
@@ -73,21 +75,6 @@ def _load(profile: Path, stamp: int, base: Path) -> tuple[HotSpot, ...]:
                                  float(d.get("self_share") or 0.0),
                                  float(d.get("total_share") or 0.0), len(spots) + 1))
     return tuple(spots)
-
-
-def _read(profile: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(profile.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{profile}: cannot read profile: {exc}", hint=_HINT) from None
-    except ValueError as exc:
-        raise InputError(f"{profile}: not a JSON report ({exc})", hint=_HINT) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-        raise InputError(f"{profile}: not an hlopt report (no findings)", hint=_HINT)
-    if doc.get("command") != "profile":
-        raise InputError(f"{profile}: an `hlopt {doc.get('command')}` report, not a profile "
-                         "report", hint=_HINT)
-    return doc
 
 
 def _locate(file: str, bases: tuple[Path, ...]) -> Path | None:

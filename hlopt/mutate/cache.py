@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from hlopt.core.files import write_text_atomic
 from hlopt.mutate.model import ENGINE_VERSION, Mutant, Outcome
 
 
@@ -66,8 +67,6 @@ class Cache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.entries))
-            os.replace(tmp, self.path)
+            write_text_atomic(self.path, json.dumps(self.entries))
         except OSError:  # a cache that cannot be written only costs time
             pass

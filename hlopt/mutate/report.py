@@ -7,12 +7,12 @@ merge needs: the merged report is built by the same code from the union of the s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hlopt.core.errors import InputError
+from hlopt.core.files import read_report
 from hlopt.core.report import Finding, Metric, Report, Severity
 from hlopt.mutate.model import DETECTED, Outcome, Result, Unit
 
@@ -165,13 +165,8 @@ def merge(paths: list[Path], min_score: float | None) -> Report:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read a JSON report ({exc})") from None
-    if not isinstance(data, dict) or data.get("command") != "mutate":
-        raise InputError(f"{path}: not an `hlopt mutate --format json` report")
-    return data
+    return read_report(path, "mutate", hint="merge the reports of `hlopt mutate --shard I/N "
+                       "--format json`")
 
 
 def _absorb(tally: Tally, data: dict[str, Any], path: Path) -> None:

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from hlopt.core.errors import InputError, UsageError
+from hlopt.core.files import read_report
 from hlopt.mutate.model import Mutant, Options, Unit
 
 NATIVIZE_BEGIN = re.compile(r"^# hlopt nativize: begin (?P<q>[\w.]+)", re.M)
@@ -91,13 +91,13 @@ def _touched(unit: Unit, ranges: Sequence[tuple[int, int]]) -> bool:
 
 def profile_targets(report: Path, top: int, cwd: Path, root: Path) -> set[tuple[Path, str]]:
     """(file, qualname) of the top hot functions of an ``hlopt profile`` JSON report."""
+    hint = "write one with `hlopt profile ... -o prof.json`"
+    data = read_report(report, "profile", hint=hint)
     try:
-        data = json.loads(report.read_text())
         hot = [f["data"] for f in data["findings"]
                if f.get("code") == "HLH001" and f.get("data", {}).get("target")]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{report}: not an hlopt profile report ({exc})",
-                         hint="write one with `hlopt profile ... -o prof.json`") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{report}: not an hlopt profile report ({exc})", hint=hint) from None
     hot.sort(key=lambda d: d.get("rank") or 0)
     out: set[tuple[Path, str]] = set()
     for d in hot[:top]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import json
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from hlopt.core.errors import InputError, UsageError
-from hlopt.core.files import ReadError, read_source
+from hlopt.core.files import ReadError, read_report, read_source
 from hlopt.core.source import ParseError, parse_ast
 from hlopt.nativize.model import Target
 
@@ -120,21 +119,8 @@ def module_of(path: Path) -> tuple[str, Path]:
 
 def load_profile(path: Path) -> dict[str, Any]:
     """A ``hlopt profile --format json`` report, or an InputError saying what it is instead."""
-    hint = "write one with `hlopt profile app.py -o prof.json` (or --format json > prof.json)"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", hint=hint) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}", hint=hint) from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not a JSON report ({exc})", hint=hint) from None
-    if not isinstance(doc, dict) or "findings" not in doc or "command" not in doc:
-        raise InputError(f"{path}: not an hlopt report (no command and findings)", hint=hint)
-    if doc["command"] != "profile":
-        raise InputError(f"{path}: an `hlopt {doc['command']}` report, not a profile report",
-                         hint=hint)
-    return doc
+    return read_report(path, "profile", hint="write one with `hlopt profile app.py -o "
+                       "prof.json` (or --format json > prof.json)")
 
 
 def hot_targets(doc: dict[str, Any]) -> list[str]:

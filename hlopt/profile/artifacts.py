@@ -4,11 +4,11 @@ flame graph SVG, or the report JSON other hlopt commands read."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from hlopt.core.errors import UsageError
+from hlopt.core.files import write_text_atomic
 from hlopt.core.report import Artifact, Report
 from hlopt.profile.model import Frame, FunctionId, Profile, resolve
 from hlopt.profile.options import output_kind
@@ -63,9 +63,7 @@ def _write(path: Path, text: str) -> None:
     """Write through a temporary file and one rename, so a reader never sees half a file."""
     if not path.parent.is_dir():
         raise UsageError(f"-o {path}: directory {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.hlopt-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, text)
 
 
 def speedscope(profile: Profile, title: str) -> dict[str, Any]:

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from hlopt.core.errors import InputError
+from hlopt.core.files import read_report
 from hlopt.core.report import Metric, Report
 
 
 def load_profile_report(path: Path) -> Report:
     """A report written by ``hlopt profile -o x.json`` (or ``--format json``)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file",
-                         hint="write one with `hlopt profile app.py -o before.json`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it ({exc})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(data, dict) or "command" not in data:
-        raise InputError(f"{path}: not an hlopt report")
-    report = Report.from_dict(data)
-    if report.command != "profile":
-        raise InputError(f"{path} is a `{report.command}` report, not a profile",
-                         hint="give two reports written by `hlopt profile -o NAME.json`")
-    return report
+    return Report.from_dict(read_report(
+        path, "profile", hint="give two reports written by `hlopt profile -o NAME.json`"))
 
 
 def diff_reports(before_path: Path, after_path: Path, top: int) -> Report:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hlopt.core.errors import InputError
+from hlopt.core.files import read_json, write_text_atomic
 from hlopt.sysctl.backend import LIVE_ROOT, is_valid_key
 
 STATE_VERSION = 1
@@ -72,14 +72,11 @@ def current_netns() -> str:
 
 def load(path: Path) -> State:
     """Read a state file; InputError naming the file when it is missing or malformed."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise InputError(f"no state file at {path}: nothing to revert",
-                         hint="--apply writes it; pass the same --state FILE to both") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read state file {path}: {exc}",
-                         hint="it is JSON written by `hlopt sysctl --apply`") from None
+                         hint="--apply writes it; pass the same --state FILE to both")
+    data = read_json(path, label=f"state file {path}",
+                     hint="it is JSON written by `hlopt sysctl --apply`")
     try:
         return _from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
@@ -118,19 +115,4 @@ def save(path: Path, state: State) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(state.to_dict(), indent=2) + "\n"
-    write_file_atomic(path, text)
-
-
-def write_file_atomic(path: Path, text: str, mode: int = 0o644) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".hlopt-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)

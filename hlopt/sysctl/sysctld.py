@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hlopt.core.errors import PrivilegeError
+from hlopt.core.files import write_text_atomic
 from hlopt.sysctl.audit import OK, SHORT, UNAVAILABLE, KeyState
 from hlopt.sysctl.knobs import SOURCES, Profile
-from hlopt.sysctl.state import write_file_atomic
 from hlopt.sysctl.values import RAISE, WIDEN
 
 
@@ -74,7 +74,7 @@ def write(path: Path, text: str) -> None:
     """Write the file atomically; a PrivilegeError naming sudo when the directory is not ours."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_file_atomic(path, text)
+        write_text_atomic(path, text)
     except PermissionError as exc:
         raise PrivilegeError(f"cannot write {path}: {exc.strerror}",
                              hint=f"run with sudo, or write elsewhere and `sudo cp` it to "

@@ -124,3 +124,32 @@ def test_write_atomic_keeps_mode_encoding_and_skips_unchanged(tmp_path: Path) ->
     assert f.read_bytes() == "# coding: latin-1\r\ny = 'é'\r\n".encode("latin-1")
     assert stat.S_IMODE(f.stat().st_mode) == 0o750
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_json_and_report_loaders_name_the_file_and_the_problem(tmp_path: Path) -> None:
+    import json
+
+    from hlopt.core.files import read_json, read_report
+
+    cases = [("missing.json", None, "missing.json: no such file"),
+             ("bad.json", b"{", "bad.json: not a JSON report"),
+             ("latin.json", b'{"a": "\xff"}', "latin.json: not UTF-8"),
+             ("list.json", b"[1]", "list.json: not an hlopt report (no command)"),
+             ("other.json", json.dumps({"command": "bench", "findings": []}).encode(),
+              "other.json: an `hlopt bench` report, not a profile report"),
+             ("nofind.json", json.dumps({"command": "profile"}).encode(),
+              "nofind.json: not an hlopt report (no findings list)")]
+    for name, data, message in cases:
+        if data is not None:
+            (tmp_path / name).write_bytes(data)
+        with pytest.raises(InputError) as err:
+            read_report(tmp_path / name, "profile", hint="h")
+        assert message in str(err.value) and err.value.hint == "h"
+    good = {"command": "profile", "findings": []}
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    assert read_report(tmp_path / "good.json", "profile") == good
+    with pytest.raises(InputError, match=r"--baseline x: not JSON \("):
+        read_json(tmp_path / "bad.json", label="--baseline x")
+    (tmp_path / "dir.json").mkdir()
+    with pytest.raises(InputError, match="dir.json: cannot read it"):
+        read_json(tmp_path / "dir.json")

@@ -59,7 +59,7 @@ def test_a_bad_profile_report(invoke, weak_project: Path, monkeypatch) -> None:
     (weak_project / "prof.json").write_text("{not json")
     monkeypatch.chdir(weak_project)
     result = invoke(["mutate", "pkg", "--from-profile", "prof.json"], exit_code=2)
-    assert "not an hlopt profile report" in result.stderr
+    assert "prof.json: not a JSON report" in result.stderr
 
 
 def test_changed_since_outside_git(invoke, weak_project: Path, monkeypatch) -> None:

@@ -60,4 +60,4 @@ def test_merge_refuses_other_reports(invoke, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"command": "debloat", "findings": []}))
     result = invoke(["mutate", "merge", str(other)], exit_code=2)
-    assert "not an `hlopt mutate --format json` report" in result.stderr
+    assert "an `hlopt debloat` report, not a mutate report" in result.stderr

@@ -140,7 +140,7 @@ def test_diff_of_a_missing_or_foreign_report(invoke, tmp_path: Path) -> None:  #
     result = invoke(["profile", "--diff", str(tmp_path / "a.json"), str(other)], exit_code=2)
     assert "a.json: no such file" in result.stderr
     result = invoke(["profile", "--diff", str(other), str(other)], exit_code=2)
-    assert "is a `debloat` report, not a profile" in result.stderr
+    assert "an `hlopt debloat` report, not a profile report" in result.stderr
     (tmp_path / "bad.json").write_text("{")
     result = invoke(["profile", "--diff", str(tmp_path / "bad.json"), str(other)], exit_code=2)
-    assert "bad.json: not JSON" in result.stderr
+    assert "bad.json: not a JSON report" in result.stderr

@@ -181,7 +181,7 @@ def test_malformed_state_is_an_input_error(tmp_path, proc_root) -> None:
     with pytest.raises(InputError, match="malformed"):
         statefile.load(path)
     path.write_text("not json")
-    with pytest.raises(InputError, match="cannot read state file"):
+    with pytest.raises(InputError, match="s.json: not JSON"):
         statefile.load(path)
 
 

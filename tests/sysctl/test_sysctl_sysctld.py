@@ -78,7 +78,7 @@ def test_unwritable_destination_names_sudo(tmp_path, monkeypatch) -> None:
     def deny(path, text, mode=0o644):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(sysctld, "write_file_atomic", deny)
+    monkeypatch.setattr(sysctld, "write_text_atomic", deny)
     with pytest.raises(PrivilegeError, match="cannot write") as info:
         sysctld.write(tmp_path / "x.conf", "x")
     assert "sudo" in (info.value.hint or "")

@@ -89,6 +89,9 @@ class BodyWriter(ast.NodeTransformer):
         idx = self.visit(sub.slice)
         if id(sub) in self.safe_index:
             return idx
+        t = self.t(sub.slice)
+        if t is not None and t.name == "int" and not self.is_c(t):
+            return _call(self.need("_hl_ixo"), idx, length)
         if nonneg_expr(sub.slice, self.plan.nonneg, self.typer):
             return _call(self.need("_hl_ixp"), idx, length)
         return _call(self.need("_hl_ix"), idx, length)

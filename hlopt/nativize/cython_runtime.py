@@ -44,6 +44,21 @@ def _hl_ix(i: cython.longlong, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
         raise IndexError("list index out of range")
     return i
 ''',
+    # an index held as a Python int (an int that stays an object where the function cannot
+    # fall back): beyond 64 bits Python raises IndexError, not Cython's OverflowError
+    "_hl_ixo": _CF + '''@cython.exceptval(-1, check=False)
+def _hl_ixo(i: object, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    k: cython.longlong
+    try:
+        k = i
+    except OverflowError:
+        raise IndexError("cannot fit 'int' into an index-sized integer") from None
+    if k < 0:
+        k += n
+    if k < 0 or k >= n:
+        raise IndexError("list index out of range")
+    return k
+''',
     # an index known to be >= 0
     "_hl_ixp": _CF + '''@cython.exceptval(-1, check=False)
 def _hl_ixp(i: cython.longlong, n: cython.Py_ssize_t) -> cython.Py_ssize_t:

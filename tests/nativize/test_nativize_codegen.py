@@ -57,6 +57,10 @@ SOURCE = textwrap.dedent('''
     def pick(xs, i):
         return xs[i]
 
+    def set_then_pick(xs, i):
+        xs[0] = 7
+        return xs[i]
+
     def step_range(a, b, s):
         out = 0
         for i in range(a, b, s):
@@ -95,6 +99,7 @@ CALLS = {
     "total": [([1.0, 2.5],)],
     "grid_sum": [([[1.0, 2.0], [3.0]],)],
     "pick": [([1, 2, 3], 1)],
+    "set_then_pick": [([1, 2, 3], 1), ([4, 5], -1)],
     "step_range": [(0, 100, 3)],
     "count_chars": [("abca",)],
     "checksum": [(b"abc",)],
@@ -197,6 +202,14 @@ def test_index_errors_and_negative_indexes(native):
     for i in (0, 2, -1, -3, 3, -4, 2**63):
         same(native, "pick", [1, 2, 3], i)
     same(native, "pick", [2**70, 1], 0)
+
+
+def test_an_index_beyond_64_bits_is_an_index_error_where_the_function_cannot_fall_back(native):
+    """set_then_pick writes its argument first: it keeps ints as objects and cannot restart
+    in Python, so the native code itself must raise Python's IndexError (not OverflowError)
+    and leave the list as Python leaves it."""
+    for i in (1, -2, 5, 2**63, -(2**63) - 1, 2**70, -(2**80)):
+        same(native, "set_then_pick", [1, 2, 3], i)
 
 
 def test_range_with_variable_step(native):

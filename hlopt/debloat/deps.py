@@ -20,9 +20,9 @@ from hlopt.core.noqa import parse_noqa
 from hlopt.core.report import Applicability, Finding, Fix, Severity
 from hlopt.debloat.deps_declared import (
     BUILD,
-    RUNTIME,
     Declarations,
     Declared,
+    has_declarations,
     read_declarations,
     read_requirement_files,
 )
@@ -55,7 +55,7 @@ def collect(tree: ast.Module, module: ModuleRef) -> None:
 def check(project: Project) -> list[Finding]:
     """HLE findings for the tree against the nearest pyproject.toml's declarations."""
     path = project.config.path
-    if path is None or "project" not in project.config.pyproject:
+    if path is None or not has_declarations(project.config.pyproject):
         return []
     text = path.read_text(encoding="utf-8")
     dev_groups = project.config.get_list("dev-groups", "debloat")
@@ -124,6 +124,7 @@ class _Context:
         self.pyproject = pyproject
         self.root = project.root.resolve()
         self.own_key = normalize(decl.project_name)
+        self.runtime_label = decl.runtime_label
         self.requirements = [d for d in decl.requirements if d.key != self.own_key]
         self.local = {m.name.split(".", 1)[0] for m in project.ok_modules() if m.name}
         self.local.add(guess_import_name(decl.project_name))
@@ -247,7 +248,7 @@ class _Context:
         else:
             where, conf = "no installed distribution provides it", 70
         name = dists[0] if dists else top
-        target = "a dev group" if dev else RUNTIME
+        target = "a dev group" if dev else self.runtime_label
         # a project that declares no dev dependencies at all keeps them elsewhere (tox.ini)
         quiet = (dev and not self.has_dev) or conf < 50
         return Finding(
@@ -272,7 +273,7 @@ class _Context:
             "HLE003", f"`{top}` imported by runtime code but `{name}` is declared only in "
             f"{', '.join(groups)}",
             m.path, line, col, Severity.WARNING,
-            Fix(f"Declare `{name}` in {RUNTIME}, or import it only from tests",
+            Fix(f"Declare `{name}` in {self.runtime_label}, or import it only from tests",
                 Applicability.DISPLAY_ONLY),
             confidence=90,
             data={"module": top, "distribution": name, "groups": groups, **self._env_data()},

@@ -1,7 +1,9 @@
 """The requirements a pyproject.toml declares, parsed with ``packaging``, each with its line.
 
 Sources: PEP 621 ``[project].dependencies`` and ``[project.optional-dependencies]``, PEP 735
-``[dependency-groups]`` and ``[build-system].requires``. A group is a *dev* group when its
+``[dependency-groups]`` and ``[build-system].requires``; for Poetry projects
+``[tool.poetry.dependencies]`` (runtime; ``python`` is not a package) and its dev tables
+``[tool.poetry.group.<name>.dependencies]`` and ``[tool.poetry.dev-dependencies]``. A group is a *dev* group when its
 name says so (``dev``, ``test``, ``docs``, ``lint``, ``typing`` ... as one of its words, or
 listed in ``[tool.hlopt.debloat] dev-groups``); every dependency group and the build
 requirements are dev-only too, since installing the package never installs them.
@@ -83,6 +85,8 @@ class Declarations:
     invalid: list[tuple[str, int, str]] = field(default_factory=list)
     #: dependencies are listed in ``dynamic``: pyproject does not hold them all
     dynamic: bool = False
+    #: where runtime requirements go (what a fix tells the user to edit)
+    runtime_label: str = RUNTIME
 
     @property
     def usable(self) -> bool:
@@ -95,15 +99,20 @@ def read_declarations(pyproject: Mapping[str, Any], text: str,
     from packaging.requirements import InvalidRequirement, Requirement
 
     project = pyproject.get("project", {})
+    poetry = _poetry(pyproject)
     if not isinstance(project, Mapping):
         return Declarations()
     dynamic = project.get("dynamic", [])
     out = Declarations(
-        project_name=str(project.get("name", "")),
-        dynamic=isinstance(dynamic, list)
+        project_name=str(project.get("name", "") or poetry.get("name", "")),
+        # Poetry 2 may declare [project] with its dependencies left to [tool.poetry]
+        dynamic=isinstance(dynamic, list) and not poetry.get("dependencies")
         and bool({"dependencies", "optional-dependencies"} & set(dynamic)),
     )
     locate = _Locator(text)
+    out.requirements += _poetry_requirements(poetry, locate)
+    if poetry.get("dependencies") and not project.get("dependencies"):
+        out.runtime_label = "[tool.poetry.dependencies]"
     dev_groups = list(dev_groups)
     for group, group_name, dev, where, items in _sources(pyproject, dev_groups):
         for item in items:
@@ -117,6 +126,50 @@ def read_declarations(pyproject: Mapping[str, Any], text: str,
                 text=item, name=req.name, key=normalize(req.name), group=group,
                 group_name=group_name, dev=dev, line=line, col=col, marker=req.marker,
             ))
+    return out
+
+
+def _poetry(pyproject: Mapping[str, Any]) -> Mapping[str, Any]:
+    tool = pyproject.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, Mapping) else {}
+    return poetry if isinstance(poetry, Mapping) else {}
+
+
+def has_declarations(pyproject: Mapping[str, Any]) -> bool:
+    """Whether pyproject.toml declares a project: PEP 621 ``[project]`` or ``[tool.poetry]``."""
+    return "project" in pyproject or bool(_poetry(pyproject))
+
+
+def _poetry_requirements(poetry: Mapping[str, Any], locate: _Locator) -> list[Declared]:
+    """``name = "^1.2"`` / ``name = {version = ..., markers = ...}`` tables of Poetry: the
+    name is what HLE checks (Poetry's version syntax is not PEP 440)."""
+    from packaging.markers import InvalidMarker, Marker
+
+    tables: list[tuple[str, str | None, bool, Any]] = [
+        ("tool.poetry.dependencies", None, False, poetry.get("dependencies")),
+        ("tool.poetry.dev-dependencies", "dev", True, poetry.get("dev-dependencies"))]
+    groups = poetry.get("group", {})
+    for name, group in (groups.items() if isinstance(groups, Mapping) else ()):
+        if isinstance(group, Mapping):
+            tables.append((f"tool.poetry.group.{name}.dependencies", name, True,
+                           group.get("dependencies")))
+    out = []
+    for table, group_name, dev, deps in tables:
+        for name, spec in (deps.items() if isinstance(deps, Mapping) else ()):
+            if normalize(name) == "python":
+                continue
+            marker = None
+            raw = spec.get("markers") if isinstance(spec, Mapping) else None
+            if isinstance(raw, str):
+                try:
+                    marker = Marker(raw)
+                except InvalidMarker:
+                    marker = None
+            line, col = locate.find_key(table, name)
+            out.append(Declared(
+                text=f"{name} {spec}" if isinstance(spec, str) else name, name=name,
+                key=normalize(name), group=f"[{table}]", group_name=group_name, dev=dev,
+                line=line, col=col, marker=marker))
     return out
 
 
@@ -208,6 +261,21 @@ class _Locator:
                         if hit is not None:
                             return hit
         return self._search(value, 0, len(self.lines)) or (1, 1)
+
+    def find_key(self, table: str, key: str) -> tuple[int, int]:
+        """1-based (line, column) of ``key = ...`` in ``[table]`` (of ``table.key`` or
+        ``[table.key]`` written out), else (1, 1)."""
+        key_re = re.compile(r"^(\s*)[\"']?" + re.escape(key) + r"[\"']?\s*=")
+        for name, start, end in self.tables:
+            if name == f"{table}.{key}":
+                return start, 1
+            if name != table:
+                continue
+            for i in range(start, end):
+                m = key_re.match(self.lines[i])
+                if m:
+                    return i + 1, len(m.group(1)) + 1
+        return 1, 1
 
     def _search(self, value: str, start: int, end: int) -> tuple[int, int] | None:
         for i in range(start, end):

@@ -512,3 +512,54 @@ def test_cli_json(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     assert "HLE001 `typer` declared in [project].dependencies but never imported" in text
     assert "help: Remove `typer` from [project].dependencies" in text
     invoke(["debloat", str(root), "--select", "HLE", "--ignore", "HLE001"], exit_code=0)
+
+
+POETRY = """\
+[tool.poetry]
+name = "poetry-app"
+version = "1.0"
+
+[tool.poetry.dependencies]
+python = "^3.11"
+rich = "^13.0"
+typer = { version = "^0.12", markers = "python_version >= '3.8'" }
+"Not.Imported" = "*"
+
+[tool.poetry.group.dev.dependencies]
+pytest = "^8"
+
+[tool.poetry.dev-dependencies]
+hypothesis = "*"
+"""
+
+
+def test_poetry_tables_are_declarations() -> None:
+    import tomllib
+
+    decl = read_declarations(tomllib.loads(POETRY), POETRY)
+    got = {(d.name, d.group, d.dev, d.line, d.col) for d in decl.requirements}
+    assert got == {
+        ("rich", "[tool.poetry.dependencies]", False, 7, 1),
+        ("typer", "[tool.poetry.dependencies]", False, 8, 1),
+        ("Not.Imported", "[tool.poetry.dependencies]", False, 9, 1),
+        ("pytest", "[tool.poetry.group.dev.dependencies]", True, 12, 1),
+        ("hypothesis", "[tool.poetry.dev-dependencies]", True, 15, 1),
+    }
+    assert decl.usable and decl.project_name == "poetry-app"
+    assert decl.runtime_label == "[tool.poetry.dependencies]"
+    typer = next(d for d in decl.requirements if d.name == "typer")
+    assert typer.marker is not None and not typer.applies({"python_version": "3.7"})
+
+
+def test_a_poetry_project_is_checked(tmp_path: Path) -> None:
+    root = write(tmp_path / "app", {
+        "pyproject.toml": POETRY,
+        "poetry_app/__init__.py": "import rich\nimport typer\nimport hlopt_test_missing_mod\n",
+        "tests/test_x.py": "import pytest\nimport hypothesis\n",
+    })
+    found = {(f.code, f.line, f.message.split(" ")[0]) for f in run_hle(root)}
+    assert ("HLE001", 9, "`Not.Imported`") in found  # declared, never imported
+    undeclared = [f for f in run_hle(root) if f.code == "HLE002"]
+    assert [f.data["module"] for f in undeclared] == ["hlopt_test_missing_mod"]
+    assert "[tool.poetry.dependencies]" in undeclared[0].fix.title
+    assert not any(f.code == "HLE001" and "pytest" in f.message for f in run_hle(root))

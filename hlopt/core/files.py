@@ -82,7 +82,7 @@ def discover(
     """
     result = Discovery()
     seen: set[Path] = set()
-    patterns = tuple(DEFAULT_EXCLUDES) + tuple(exclude)
+    patterns = tuple(exclude)
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise InputError(f"{path}: no such file or directory")
@@ -117,6 +117,14 @@ def _walk(root: Path, patterns: Sequence[str], problems: list[Finding]) -> Itera
         for entry in entries:
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
+            if _excluded(entry.name, rel, path.as_posix(), DEFAULT_EXCLUDES):
+                if (path / "__init__.py").is_file() and not _excluded(
+                        entry.name, rel, path.as_posix(), patterns):
+                    problems.append(Finding(
+                        "HLX006", f"package `{entry.name}` skipped: its name is excluded by "
+                        f"default (virtualenvs, build output); name {path} to include it",
+                        path, None, None, Severity.INFO))
+                continue
             if _excluded(entry.name, rel, path.as_posix(), patterns):
                 continue
             try:

@@ -83,6 +83,22 @@ CANNOT_REWRITE = Rule(
         "Apply the reported fixes by hand, or rewrite the unusual line.",
     ),
 )
+EXCLUDED_PACKAGE = Rule(
+    code="HLX006",
+    name="excluded-package",
+    summary="A package directory is skipped because its name is a default exclude (venv, build)",
+    command="all",
+    doc=_doc(
+        "Notes (info) a directory with an `__init__.py` that the walk skips because its name "
+        "is one of the default excludes (`venv`, `build`, `dist`, `site-packages` ...), which "
+        "are meant for virtualenvs and build output. The standard library's `venv` package "
+        "is one.",
+        "Its modules are silently missing from the analysis, the minified tree or the bundle.",
+        "`hlopt compress Lib/ -o out/` skips `Lib/venv/`.",
+        "Name the directory on the command line (`hlopt compress Lib/ Lib/venv ...`), or "
+        "ignore the note with `--ignore HLX006` when the skip is intended.",
+    ),
+)
 INTERNAL = Rule(
     code="HLX900",
     name="internal-error",
@@ -99,4 +115,5 @@ INTERNAL = Rule(
     ),
 )
 
-register(CANNOT_READ, CANNOT_DECODE, CANNOT_PARSE, SYMLINK_LOOP, CANNOT_REWRITE, INTERNAL)
+register(CANNOT_READ, CANNOT_DECODE, CANNOT_PARSE, SYMLINK_LOOP, CANNOT_REWRITE,
+         EXCLUDED_PACKAGE, INTERNAL)

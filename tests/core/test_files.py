@@ -153,3 +153,21 @@ def test_json_and_report_loaders_name_the_file_and_the_problem(tmp_path: Path) -
     (tmp_path / "dir.json").mkdir()
     with pytest.raises(InputError, match="dir.json: cannot read it"):
         read_json(tmp_path / "dir.json")
+
+
+def test_a_package_named_like_a_default_exclude_is_noted_not_silently_dropped(
+        tmp_path: Path) -> None:
+    from hlopt.core.report import Severity
+
+    for rel in ("venv/__init__.py", "venv/core.py", "build/lib/x.py", ".venv/lib/y.py",
+                "app.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    found = discover([tmp_path], respect_gitignore=False)
+    assert [p.name for p in found.files] == ["app.py"]
+    [note] = found.problems  # the package; not build/ or .venv/, which hold no __init__.py
+    assert note.code == "HLX006" and note.severity is Severity.INFO
+    assert note.path == tmp_path / "venv" and "name" in note.message
+    named = discover([tmp_path, tmp_path / "venv"], respect_gitignore=False)
+    assert sorted(p.name for p in named.files) == ["__init__.py", "app.py", "core.py"]
+    assert discover([tmp_path], exclude=["venv"], respect_gitignore=False).problems == []

@@ -22,9 +22,11 @@ from hlopt.debloat.deps_declared import (
     BUILD,
     Declarations,
     Declared,
+    find_setup_cfg,
     has_declarations,
     read_declarations,
     read_requirement_files,
+    read_setup_cfg,
 )
 from hlopt.debloat.deps_env import (
     Distribution,
@@ -39,7 +41,7 @@ from hlopt.debloat.model import ModuleInfo, ModuleRef, Project
 PREFIX = "HLE"
 
 #: directories whose code is tests at any depth, and top-level directories of dev code
-TEST_DIRS = frozenset({"tests", "test"})
+TEST_DIRS = frozenset({"tests", "test", "testing"})
 DEV_TOP_DIRS = frozenset({"bench", "benchmarks", "docs", "doc", "examples", "scripts",
                           "tools", "ci", ".ci"})
 #: development files at the project root (build hooks, task runners)
@@ -53,13 +55,23 @@ def collect(tree: ast.Module, module: ModuleRef) -> None:
 
 
 def check(project: Project) -> list[Finding]:
-    """HLE findings for the tree against the nearest pyproject.toml's declarations."""
+    """HLE findings for the tree against the declarations of the nearest pyproject.toml, or
+    of setup.cfg when pyproject.toml declares no project."""
     path = project.config.path
-    if path is None or not has_declarations(project.config.pyproject):
-        return []
-    text = path.read_text(encoding="utf-8")
     dev_groups = project.config.get_list("dev-groups", "debloat")
-    decl = read_declarations(project.config.pyproject, text, dev_groups)
+    if path is not None and has_declarations(project.config.pyproject):
+        text = path.read_text(encoding="utf-8")
+        decl = read_declarations(project.config.pyproject, text, dev_groups)
+    else:
+        path = find_setup_cfg(project.root)
+        if path is None:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+        decl = read_setup_cfg(text, dev_groups)
+        if project.config.path is not None:  # its [build-system].requires still count
+            build = read_declarations(project.config.pyproject,
+                                      project.config.path.read_text(encoding="utf-8"))
+            decl.requirements += [d for d in build.requirements if d.group == BUILD]
     if not decl.usable:
         return []
     decl.requirements += read_requirement_files(project.root)

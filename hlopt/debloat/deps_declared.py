@@ -173,6 +173,68 @@ def _poetry_requirements(poetry: Mapping[str, Any], locate: _Locator) -> list[De
     return out
 
 
+SETUP_CFG_RUNTIME = "[options].install_requires"
+
+
+def find_setup_cfg(root: Path) -> Path | None:
+    """The setup.cfg of the project holding ``root`` (``root`` or a parent, up to the
+    repository's top), if it names the project."""
+    for d in (root, *root.parents):
+        cfg = d / "setup.cfg"
+        if cfg.is_file():
+            return cfg
+        if (d / ".git").exists() or (d / "pyproject.toml").is_file():
+            return None
+    return None
+
+
+def read_setup_cfg(text: str, dev_groups: Iterable[str] = ()) -> Declarations:
+    """setuptools' declarative config: ``[metadata] name``, ``[options] install_requires``
+    (runtime), ``[options.extras_require]`` (extras; dev ones by name), ``[options]
+    tests_require`` and ``setup_requires`` (dev). One requirement per line; ``#`` starts a
+    comment."""
+    import configparser
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    cfg = configparser.ConfigParser(interpolation=None)
+    try:
+        cfg.read_string(text)
+    except configparser.Error:
+        return Declarations()
+    out = Declarations(project_name=cfg.get("metadata", "name", fallback="").strip(),
+                       runtime_label=SETUP_CFG_RUNTIME)
+    lines = text.splitlines()
+    sources: list[tuple[str, str | None, bool, str, str]] = [
+        (SETUP_CFG_RUNTIME, None, False, "options", "install_requires"),
+        ("[options].tests_require", "tests", True, "options", "tests_require"),
+        ("[options].setup_requires", None, True, "options", "setup_requires")]
+    if cfg.has_section("options.extras_require"):
+        sources += [(f"[options.extras_require].{name}", name, is_dev_name(name, dev_groups),
+                     "options.extras_require", name)
+                    for name in cfg.options("options.extras_require")]
+    for group, group_name, dev, section, key in sources:
+        value = cfg.get(section, key, fallback="")
+        if value.strip().startswith(("file:", "attr:")):
+            out.dynamic = True  # the list lives in another file
+            continue
+        for item in (_READ_REQUIREMENT_FILES_RE.split(v, maxsplit=1)[0].strip()
+                     for v in value.splitlines()):
+            if not item:
+                continue
+            line = next((i + 1 for i, text_line in enumerate(lines) if item in text_line), 1)
+            try:
+                req = Requirement(item)
+            except InvalidRequirement as exc:
+                out.invalid.append((item, line, str(exc)))
+                continue
+            col = lines[line - 1].find(item) + 1 if line <= len(lines) else 1
+            out.requirements.append(Declared(
+                text=item, name=req.name, key=normalize(req.name), group=group,
+                group_name=group_name, dev=dev, line=line, col=max(col, 1), marker=req.marker))
+    return out
+
+
 def read_requirement_files(root: Path) -> list[Declared]:
     """Requirements of ``requirements*.txt``, ``*-requirements.txt`` and ``requirements/*.txt``.
 

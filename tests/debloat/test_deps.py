@@ -563,3 +563,62 @@ def test_a_poetry_project_is_checked(tmp_path: Path) -> None:
     assert [f.data["module"] for f in undeclared] == ["hlopt_test_missing_mod"]
     assert "[tool.poetry.dependencies]" in undeclared[0].fix.title
     assert not any(f.code == "HLE001" and "pytest" in f.message for f in run_hle(root))
+
+
+SETUP_CFG = """\
+[metadata]
+name = cfg-app
+
+[options]
+packages = find:
+install_requires =
+    rich>=13  # the UI
+    Never.Used
+    tomli; python_version < "3.11"
+tests_require =
+    pytest
+
+[options.extras_require]
+docs =
+    sphinx
+fast = orjson
+"""
+
+
+def test_setup_cfg_declarations() -> None:
+    from hlopt.debloat.deps_declared import read_setup_cfg
+
+    decl = read_setup_cfg(SETUP_CFG)
+    got = {(d.name, d.group, d.dev, d.line, d.col) for d in decl.requirements}
+    assert got == {
+        ("rich", "[options].install_requires", False, 7, 5),
+        ("Never.Used", "[options].install_requires", False, 8, 5),
+        ("tomli", "[options].install_requires", False, 9, 5),
+        ("pytest", "[options].tests_require", True, 11, 5),
+        ("sphinx", "[options.extras_require].docs", True, 15, 5),
+        ("orjson", "[options.extras_require].fast", False, 16, 8),
+    }
+    assert decl.usable and decl.project_name == "cfg-app"
+    assert not next(d for d in decl.requirements if d.name == "tomli").applies(
+        {"python_version": "3.12"})
+    assert not read_setup_cfg("[options]\ninstall_requires = file: reqs.txt\n"
+                              "[metadata]\nname = x\n").usable
+    assert not read_setup_cfg("not an ini file [").usable
+
+
+def test_a_setup_cfg_project_is_checked(tmp_path: Path) -> None:
+    root = write(tmp_path / "app", {
+        "setup.cfg": SETUP_CFG,
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=61"]\n',
+        "setup.py": "import setuptools\nsetuptools.setup()\n",
+        "cfg_app/__init__.py": "import rich\nimport orjson\nimport hlopt_test_missing_mod\n"
+                               "try:\n    import tomllib\nexcept ImportError:\n"
+                               "    import tomli as tomllib\n",
+        "testing/test_x.py": "import pytest\n",
+    })
+    found = run_hle(root)
+    assert {(f.code, f.line) for f in found if f.code == "HLE001"} == {("HLE001", 8)}
+    [undeclared] = [f for f in found if f.code == "HLE002"]  # not setuptools: a build need
+    assert undeclared.data["module"] == "hlopt_test_missing_mod"
+    assert "[options].install_requires" in undeclared.fix.title
+    assert not [f for f in found if f.code == "HLE003"]  # testing/ is test code

@@ -10,6 +10,8 @@ finding                                                     confidence
 ==========================================================  ==========
 unreachable code (HLD005), constant-false branch (HLD006)   100
 unused private function or nested function (HLD001)         90
+local variable assigned and never read (HLD007)             90
+... in a module that reads frames (``f_locals``)            50
 unused private class (HLD002)                               90
 unused public function or class, application mode           80
 unused private method (HLD003)                              80
@@ -52,6 +54,10 @@ CONFIDENCE = {"function": (90, 80), "class": (90, 80), "method": (80, 60),
 #: definitions of a particular shape: a class made inside a function may be made for its
 #: side effects (a test that its creation fails); an alias is often kept for old callers
 SHAPE_CONFIDENCE = {("class", "local"): 60, ("variable", "alias"): 40}
+#: an unused local (HLD007): certain, but a name kept for a debugger is not rare
+LOCAL_CONFIDENCE = 90
+#: ... in a module that reads frames' locals (``f_locals``, ``sys._getframe``)
+FRAMES_CONFIDENCE = 50
 #: bases that add no methods a subclass could override
 _NEUTRAL_BASES = frozenset({"object", "ABC", "Generic"})
 
@@ -62,7 +68,7 @@ def collect(tree: ast.Module, module: ModuleRef) -> Facts:
 
 
 def check(project: Project) -> list[Finding]:
-    """HLD001-HLD006 over the whole tree."""
+    """HLD001-HLD007 over the whole tree."""
     facts = list(project.facts(PREFIX))
     used = used_names(project, (f for _, f in facts))
     prefixes = frozenset().union(*(f.prefixes for _, f in facts))
@@ -74,7 +80,7 @@ def check(project: Project) -> list[Finding]:
     judge = _Judge(used, prefixes, hierarchy, method_files, project.is_application)
     out: list[Finding] = []
     for m, f in facts:
-        out.extend(region_finding(r, m.path) for r in f.regions)
+        out.extend(region_finding(r, m.path, f.frames) for r in f.regions)
         out.extend(_outermost(judge.finding(d, m.path, f.dynamic) for d in f.defs))
     return out
 
@@ -217,7 +223,19 @@ def _outermost(findings: Iterable[Finding | None]) -> list[Finding]:
     return out
 
 
-def region_finding(r: Region, path: Path) -> Finding:
+def region_finding(r: Region, path: Path, frames: bool = False) -> Finding:
+    if r.code == "HLD007":
+        keep = r.condition == "value"
+        return Finding(
+            r.code, f"local variable `{r.keyword}` is assigned but never used", path, r.line,
+            r.col, fix=Fix(f"Keep only the value: drop `{r.keyword} =`" if keep
+                           else f"Remove the assignment to `{r.keyword}`",
+                           Applicability.UNSAFE),
+            confidence=FRAMES_CONFIDENCE if frames else LOCAL_CONFIDENCE,
+            end_line=r.end_line, end_col=r.end_col,
+            data={"kind": "local", "name": r.keyword, "keep_value": keep, "key": r.key,
+                  "nth": r.nth, "count": r.count},
+        )
     if r.code == "HLD005":
         after = ("an `if` whose every branch exits" if r.keyword == "if"
                  else f"`{r.keyword}`")
@@ -259,7 +277,8 @@ def fix(text: str, path: Path, findings: list[Finding]) -> str:
         if key is None or now.counts[key] != data["count"] or data["nth"] >= len(places[key]):
             continue
         label, line = places[key][data["nth"]]
-        targets.append((f.code, label, line))
+        code = "HLD007+value" if data.get("keep_value") else f.code
+        targets.append((code, label, line))
     if not targets:
         return text
     return remove_dead_code(text, targets)  # libcst parse errors are the engine's (HLX005)

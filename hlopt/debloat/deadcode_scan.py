@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hlopt.debloat.deadcode_locals import unused_locals
 from hlopt.debloat.import_scan import iter_nodes
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -28,6 +29,8 @@ _PREFIX = re.compile(r"""['"]([A-Za-z_][A-Za-z0-9_]*)(?:(['"]\s*\+|[{%])|(?<=_)[
 _STARTSWITH = re.compile(r"""startswith\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)""")
 #: a module reaches its own globals by computed name
 _DYNAMIC = ("globals()", "vars()", "sys.modules[__name__]")
+#: a module reads frames' locals
+_FRAMES = ("f_locals", "_getframe", "currentframe", "inspect.stack", "inspect.trace")
 _EXIT_KEYWORDS: dict[type, str] = {
     ast.Return: "return", ast.Raise: "raise", ast.Break: "break", ast.Continue: "continue",
 }
@@ -84,11 +87,14 @@ class Definition:
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """Statements that never run: after an exit (HLD005) or under a constant test (HLD006)."""
+    """Statements that never run: after an exit (HLD005) or under a constant test (HLD006);
+    or an assignment to a local nothing reads (HLD007)."""
 
     code: str
-    #: "return", "raise", "break", "continue", "if" (HLD005); "if", "else", "while" (HLD006)
+    #: "return", "raise", "break", "continue", "if" (HLD005); "if", "else", "while" (HLD006);
+    #: the variable's name (HLD007)
     keyword: str
+    #: the constant test (HLD006); "value" when the fix must keep the value (HLD007)
     condition: str
     line: int
     col: int
@@ -129,6 +135,9 @@ class Facts:
     multi: frozenset[str]
     #: the module reads its own globals by computed name (globals(), __getattr__ ...)
     dynamic: bool
+    #: the module inspects frames (``f_locals``, ``sys._getframe`` ...): a local nothing
+    #: reads by name may still be read that way
+    frames: bool = False
 
 
 @dataclass
@@ -203,6 +212,8 @@ class Scan:
                      or (kind == "method" and name.startswith(DISPATCH_PREFIXES)))
         qual = self.add(node, kind, name, scope, protected, fixable=True)
         self.block(node.body, _Scope("function", f"{qual}.<locals>", node))
+        for stmt, local in unused_locals(node):
+            self.unused_local(stmt, local, f"{qual}.<locals>.{local}")
 
     def klass(self, node: ast.ClassDef, scope: _Scope) -> None:
         name = node.name
@@ -275,6 +286,18 @@ class Scan:
         else:
             self.block(node.body, scope)
         self.block(node.orelse, scope)
+
+    def unused_local(self, stmt: ast.Assign | ast.AnnAssign, name: str, key_scope: str,
+                     ) -> None:
+        """HLD007: ``condition`` says what the fix keeps ("value": a call's effects)."""
+        key = f"HLD007:{key_scope}"
+        nth = self.counts[key]
+        self.counts[key] += 1
+        keep = "" if is_inert(stmt.value) else "value"
+        self.regions.append(Region(
+            "HLD007", name, keep, stmt.lineno, stmt.col_offset + 1,
+            stmt.end_lineno or stmt.lineno, (stmt.end_col_offset or 0) + 1, key_scope, nth,
+        ))
 
     def dead(self, stmts: list[ast.stmt], scope: _Scope, code: str, keyword: str,
              condition: str, at: ast.stmt | None = None) -> None:
@@ -394,6 +417,22 @@ def _is_simple(value: ast.expr | None) -> bool:
     return all(isinstance(n, _SIMPLE_VALUES) for n in iter_nodes(value))
 
 
+def is_inert(value: ast.expr | None) -> bool:
+    """Evaluating ``value`` can neither fail nor run code: a literal, a name, a lambda, or a
+    container of those. (``d[k]`` may raise KeyError on purpose, ``obj.attr`` may run a
+    property: an unused ``x = d[k]`` keeps ``d[k]``.)"""
+    if value is None:
+        return False
+    if isinstance(value, ast.Constant | ast.Name | ast.Lambda):
+        return True
+    if isinstance(value, ast.Tuple | ast.List | ast.Set):
+        return all(is_inert(e) for e in value.elts)
+    if isinstance(value, ast.Dict):
+        return all(k is not None and is_inert(k) and is_inert(v)
+                   for k, v in zip(value.keys, value.values, strict=True))
+    return False
+
+
 def scan(tree: ast.Module) -> Scan:
     """Walk ``tree``'s statements: definitions, dead regions, classes and key counts."""
     s = Scan()
@@ -423,4 +462,5 @@ def collect_facts(tree: ast.Module, text: str) -> Facts:
         methods=frozenset(s.method_classes),
         multi=frozenset(n for n, c in s.method_classes.items() if c > 1),
         dynamic=s.dynamic_getattr or any(d in text for d in _DYNAMIC),
+        frames=any(r.code == "HLD007" for r in s.regions) and any(f in text for f in _FRAMES),
     )

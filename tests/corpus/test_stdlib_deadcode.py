@@ -5,7 +5,8 @@ every file with dead code is rewritten in memory only. Checked:
 
 - no internal error (HLX900);
 - every finding points at a real line: the named ``def``/``class``/assignment for
-  HLD001-HLD004, the ``if``/``elif``/``while`` for HLD006, a statement for HLD005;
+  HLD001-HLD004 and HLD007, the ``if``/``elif``/``while`` for HLD006, a statement for
+  HLD005;
 - the standard library is a library, so no public module-level or class-level name is
   reported (only private names and definitions local to a function);
 - few findings (precision first: vulture reports thousands here);
@@ -18,12 +19,14 @@ from __future__ import annotations
 import ast
 import re
 import sysconfig
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from hlopt import debloat
+from hlopt.core.files import read_source
 from hlopt.core.report import Finding
 from hlopt.debloat import deadcode
 from hlopt.debloat.model import group_by_path
@@ -52,7 +55,9 @@ def _line(f: Finding) -> str:
 
 def test_no_internal_error_and_few_findings(findings: list[Finding]) -> None:
     assert findings, "the standard library has some dead code (e.g. after `return`)"
-    assert len(findings) < 1000
+    assert len([f for f in findings if f.code != "HLD007"]) < 1000
+    # unused locals are certain, not guessed; the stdlib's tests assign many on purpose
+    assert 0 < len([f for f in findings if f.code == "HLD007"]) < 2000
     assert all(f.confidence is not None and 0 < f.confidence <= 100 for f in findings)
 
 
@@ -68,6 +73,10 @@ def test_every_finding_points_at_its_definition(findings: list[Finding]) -> None
             assert re.search(rf"\b{re.escape(name)}\b\s*[:=]", line), (f, line)
         elif f.code == "HLD006":
             assert re.match(r"\s*(if|elif|while)\b", line), (f, line)
+        elif f.code == "HLD007":
+            assert f.data is not None
+            named = unicodedata.normalize("NFKC", line)  # as ast reads identifiers
+            assert re.search(rf"\b{re.escape(f.data['name'])}\b\s*[:=]", named), (f, line)
         else:
             assert line.strip(), (f, line)
 
@@ -88,14 +97,14 @@ def test_fixes_parse_are_stable_and_complete(findings: list[Finding]) -> None:
     fixable = [f for f in findings if f.fix is not None]
     checked = 0
     for path, fs in group_by_path(fixable).items():
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path).text  # PEP 263: a few are Latin-1
         if text.count("\n") > 1500:
             continue
-        once = deadcode.fix(text, path, fs)
-        if once == text:  # only when libcst cannot parse the file
-            with pytest.raises(libcst.ParserSyntaxError):
-                libcst.parse_module(text)
+        try:
+            once = deadcode.fix(text, path, fs)
+        except libcst.ParserSyntaxError:  # rare syntax libcst cannot read (HLX005 in a run)
             continue
+        assert once != text, path
         tree = ast.parse(once)
         assert deadcode.fix(once, path, fs) == once, path
         assert deadcode.remaining(once, tree, fs) == [], path

@@ -274,3 +274,79 @@ def test_fix_after_the_imports_fix_moved_lines(make_tree) -> None:
     text = (root / "m.py").read_text()
     assert "import" not in text and "_unused" not in text and "never" not in text
     assert "def run():\n    return 2\n" in text
+
+
+LOCALS = '''\
+import os
+
+
+def f(a, rows):
+    unused = 1
+    started = os.getcwd()
+    used = 2
+    total: int = len(a)
+    _kept = 3
+    counter = 0
+    counter += 1
+    closure = 5
+    deleted = 6
+    del deleted
+    lazy = 7
+    squares = [x * lazy for x in rows]
+
+    def inner():
+        return closure
+
+    gone = 9; other = 1
+    print(used, other, squares)
+    return inner
+
+
+def g():
+    x = 1
+    return locals()
+
+
+def h(flag):
+    global seen
+    seen = 1
+    if flag:
+        y = [1, 2]
+    try:
+        z = int(flag)
+    except ValueError:
+        w = None
+    return 0
+'''
+
+
+def test_unused_locals_are_found_with_what_the_fix_keeps() -> None:
+    found = [f for f in _findings(LOCALS) if f.code == "HLD007"]
+    got = [(f.line, f.data["name"], f.data["keep_value"]) for f in found]
+    assert got == [(5, "unused", False), (6, "started", True), (8, "total", True),
+                   (21, "gone", False), (35, "y", False), (37, "z", True), (39, "w", False)]
+    assert all(f.confidence == 90 and f.fix is not None for f in found)
+    assert found[1].fix.title == "Keep only the value: drop `started =`"
+    framed = [f for f in _findings(LOCALS + "import sys\nF = sys._getframe\n")
+              if f.code == "HLD007"]
+    assert {f.confidence for f in framed} == {50}  # frames may read them
+
+
+def test_fixing_unused_locals_keeps_every_call() -> None:
+    found = [f for f in _findings(LOCALS) if f.code == "HLD007"]
+    once = deadcode.fix(LOCALS, Path("m.py"), found)
+    assert "    os.getcwd()\n" in once and "    len(a)\n" in once and "    int(flag)\n" in once
+    for gone in ("unused = 1", "gone = 9", "y = [1, 2]", "w = None"):
+        assert gone not in once
+    assert "    other = 1\n" in once and "        pass\n" in once  # an emptied block
+    ast.parse(once)
+    assert deadcode.fix(once, Path("m.py"), found) == once
+    assert deadcode.remaining(once, ast.parse(once), found) == []
+    assert not [f for f in _findings(once) if f.code == "HLD007"]
+
+
+def test_an_identifier_is_matched_as_python_reads_it() -> None:
+    text = "def f():\n    \U0001d518n = 1\n    return 0\n"  # 𝔘n is Un (NFKC)
+    found = [f for f in _findings(text) if f.code == "HLD007"]
+    assert [f.data["name"] for f in found] == ["Un"]
+    assert deadcode.fix(text, Path("m.py"), found) == "def f():\n    return 0\n"

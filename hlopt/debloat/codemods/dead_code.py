@@ -9,6 +9,7 @@ replaced by the ``else`` body, and a dead ``elif`` is unlinked from its chain.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import libcst as cst
@@ -25,17 +26,20 @@ def remove_dead_code(text: str, targets: Sequence[tuple[str, str, int]]) -> str:
     variables: set[tuple[str, int]] = set()
     unreachable: set[int] = set()
     branches: dict[int, str] = {}
+    keep: set[tuple[str, int]] = set()
     for code, label, line in targets:
-        if code == "HLD005":
+        if code == "HLD007+value":
+            keep.add((label, line))
+        elif code == "HLD005":
             unreachable.add(line)
         elif code == "HLD006":
             branches[line] = label
-        elif code == "HLD004":
+        elif code in ("HLD004", "HLD007"):
             variables.add((label, line))
         else:
             defs.add((label, line))
     wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-    return wrapper.visit(RemoveDeadCodeFix(defs, variables, unreachable, branches)).code
+    return wrapper.visit(RemoveDeadCodeFix(defs, variables, unreachable, branches, keep)).code
 
 
 class RemoveDeadCodeFix(cst.CSTTransformer):
@@ -44,10 +48,13 @@ class RemoveDeadCodeFix(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, defs: set[tuple[str, int]], variables: set[tuple[str, int]],
-                 unreachable: set[int], branches: dict[int, str]) -> None:
+                 unreachable: set[int], branches: dict[int, str],
+                 keep: set[tuple[str, int]] = frozenset()) -> None:  # type: ignore[assignment]
         super().__init__()
         self.defs = defs
         self.variables = variables
+        #: assignments whose target goes but whose value stays (a call's effects)
+        self.keep = keep
         self.unreachable = unreachable
         self.branches = branches
         self.elifs: set[int] = set()
@@ -73,17 +80,24 @@ class RemoveDeadCodeFix(cst.CSTTransformer):
         return updated
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign,
-                     ) -> cst.Assign | cst.RemovalSentinel:
+                     ) -> cst.Assign | cst.Expr | cst.RemovalSentinel:
         target = original.targets[0].target if len(original.targets) == 1 else None
-        if isinstance(target, cst.Name) and (target.value, self._line(original)) in self.variables:
-            return cst.RemovalSentinel.REMOVE
-        return updated
+        return self._assignment(target, original, updated)
 
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign,
-                        ) -> cst.AnnAssign | cst.RemovalSentinel:
-        target = original.target
-        if isinstance(target, cst.Name) and (target.value, self._line(original)) in self.variables:
+                        ) -> cst.AnnAssign | cst.Expr | cst.RemovalSentinel:
+        return self._assignment(original.target, original, updated)
+
+    def _assignment(self, target: cst.BaseExpression | None,
+                    original: cst.Assign | cst.AnnAssign, updated: cst.Assign | cst.AnnAssign,
+                    ) -> cst.Assign | cst.AnnAssign | cst.Expr | cst.RemovalSentinel:
+        if not isinstance(target, cst.Name):
+            return updated
+        at = (_identifier(target.value), self._line(original))
+        if at in self.variables:
             return cst.RemovalSentinel.REMOVE
+        if at in self.keep and updated.value is not None:  # `x = f()` -> `f()`
+            return cst.Expr(value=updated.value, semicolon=updated.semicolon)
         return updated
 
     # unreachable statements -------------------------------------------------------------
@@ -201,6 +215,11 @@ class RemoveDeadCodeFix(cst.CSTTransformer):
         if updated.orelse is None:
             return cst.RemovalSentinel.REMOVE
         return _flatten(updated.orelse.body, updated.leading_lines)
+
+
+def _identifier(name: str) -> str:
+    """The name as Python (and ``ast``) reads it: NFKC-normalized (``𝔘𝔫𝔦𝔠𝔬𝔡𝔢`` is ``Unicode``)."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def _take_place(stmt: cst.BaseStatement, blank: list[cst.EmptyLine],

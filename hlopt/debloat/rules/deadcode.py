@@ -244,5 +244,48 @@ CONSTANT_BRANCH = Rule(
     ),
 )
 
+UNUSED_LOCAL = Rule(
+    code="HLD007",
+    name="unused-local-variable",
+    summary="Local variable is assigned but never read",
+    command="debloat",
+    fix=FixAvailability.ALWAYS,
+    doc=rule_doc(
+        what="""
+            Reports `name = value` (or `name: T = value`) in a function when nothing in
+            the function reads `name`: not its own code, a nested function, class, lambda
+            or comprehension (a closure reads it), an augmented assignment (`name += 1`)
+            or a `del`. Skipped: functions that call `locals()`, `vars()`, `eval` or
+            `exec`; names declared `global` or `nonlocal`; names starting with `_`, the
+            convention for a value kept on purpose; tuple targets and chained `a = b = v`.
+        """,
+        why="""
+            The value is computed and thrown away: wasted work in a hot function, and
+            often a bug (a result that was meant to be returned or checked).
+        """,
+        example="""
+            def save(record):
+                payload = serialize(record)
+                started = time.monotonic()
+                store.put(payload)
+        """,
+        instead="""
+            def save(record):
+                payload = serialize(record)
+                store.put(payload)
+        """,
+        safety="""
+            The fix removes the assignment when its value can neither fail nor run code (a
+            literal, a name, a lambda, a container of those) and otherwise keeps the value
+            as a statement (`started = time.monotonic()` becomes `time.monotonic()`, and
+            `first = rows[0]` becomes `rows[0]`, which may raise as before), so every call,
+            check and effect stays. It is unsafe because the object now dies at once instead of
+            at the end of the function (a lock or a file kept open by the name), and a
+            name kept for a debugger goes.
+        """,
+        references=_REFS,
+    ),
+)
+
 register(UNUSED_FUNCTION, UNUSED_CLASS, UNUSED_METHOD, UNUSED_VARIABLE, UNREACHABLE_CODE,
-         CONSTANT_BRANCH)
+         CONSTANT_BRANCH, UNUSED_LOCAL)

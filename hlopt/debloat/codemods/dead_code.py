@@ -1,4 +1,5 @@
-"""Remove dead code (HLD001-HLD006): unused definitions, unreachable statements, dead branches.
+"""Remove dead code (HLD001-HLD007): unused definitions, unreachable statements, dead
+branches, assignments to unused locals (the value stays when it may do something).
 
 Targets are named by the line ``ast`` gives them in the text being fixed (a def's ``def``
 line, a region's first statement, a branch's ``if``/``while`` line; ``deadcode.fix`` finds

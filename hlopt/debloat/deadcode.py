@@ -226,14 +226,19 @@ def _outermost(findings: Iterable[Finding | None]) -> list[Finding]:
 def region_finding(r: Region, path: Path, frames: bool = False) -> Finding:
     if r.code == "HLD007":
         keep = r.condition == "value"
+        if r.condition == "except":
+            message = f"exception bound to `{r.keyword}` is never used"
+            fix = Fix(f"Remove `as {r.keyword}`", Applicability.SAFE)
+        else:
+            message = f"local variable `{r.keyword}` is assigned but never used"
+            fix = Fix(f"Keep only the value: drop `{r.keyword} =`" if keep
+                      else f"Remove the assignment to `{r.keyword}`", Applicability.UNSAFE)
         return Finding(
-            r.code, f"local variable `{r.keyword}` is assigned but never used", path, r.line,
-            r.col, fix=Fix(f"Keep only the value: drop `{r.keyword} =`" if keep
-                           else f"Remove the assignment to `{r.keyword}`",
-                           Applicability.UNSAFE),
+            r.code, message, path, r.line, r.col, fix=fix,
             confidence=FRAMES_CONFIDENCE if frames else LOCAL_CONFIDENCE,
             end_line=r.end_line, end_col=r.end_col,
-            data={"kind": "local", "name": r.keyword, "keep_value": keep, "key": r.key,
+            data={"kind": "except" if r.condition == "except" else "local",
+                  "name": r.keyword, "keep_value": keep, "key": r.key,
                   "nth": r.nth, "count": r.count},
         )
     if r.code == "HLD005":
@@ -277,7 +282,8 @@ def fix(text: str, path: Path, findings: list[Finding]) -> str:
         if key is None or now.counts[key] != data["count"] or data["nth"] >= len(places[key]):
             continue
         label, line = places[key][data["nth"]]
-        code = "HLD007+value" if data.get("keep_value") else f.code
+        code = ("HLD007+value" if data.get("keep_value") else
+                "HLD007+except" if data.get("kind") == "except" else f.code)
         targets.append((code, label, line))
     if not targets:
         return text

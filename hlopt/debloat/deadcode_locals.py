@@ -20,13 +20,14 @@ _DYNAMIC_CALLS = frozenset({"locals", "vars", "eval", "exec"})
 _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
            ast.TryStar)
 
-Assignment = ast.Assign | ast.AnnAssign
+Assignment = ast.Assign | ast.AnnAssign | ast.ExceptHandler
 
 
 def unused_locals(func: ast.FunctionDef | ast.AsyncFunctionDef,
                   ) -> list[tuple[Assignment, str]]:
     """The assignments of ``func``'s own body (nested defs excluded) to a name nothing in
-    ``func`` reads, with that name, in source order."""
+    ``func`` reads, with that name, in source order: ``name = value``, ``name: T = value``
+    and ``except E as name``."""
     reads: set[str] = set()
     for node in iter_nodes(func):
         t = type(node)
@@ -42,8 +43,12 @@ def unused_locals(func: ast.FunctionDef | ast.AsyncFunctionDef,
             f = node.func
             if isinstance(f, ast.Name) and f.id in _DYNAMIC_CALLS:
                 return []
-    out = []
+    out: list[tuple[Assignment, str]] = []
     for stmt in _own_statements(func.body):
+        if isinstance(stmt, ast.Try | ast.TryStar):
+            out += [(h, h.name) for h in stmt.handlers
+                    if h.name and h.name not in reads and not h.name.startswith("_")]
+            continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:

@@ -287,13 +287,17 @@ class Scan:
             self.block(node.body, scope)
         self.block(node.orelse, scope)
 
-    def unused_local(self, stmt: ast.Assign | ast.AnnAssign, name: str, key_scope: str,
-                     ) -> None:
-        """HLD007: ``condition`` says what the fix keeps ("value": a call's effects)."""
+    def unused_local(self, stmt: ast.Assign | ast.AnnAssign | ast.ExceptHandler, name: str,
+                     key_scope: str) -> None:
+        """HLD007: ``condition`` says what the fix does: "" drops the assignment, "value"
+        keeps its value (a call's effects), "except" drops the handler's ``as name``."""
         key = f"HLD007:{key_scope}"
         nth = self.counts[key]
         self.counts[key] += 1
-        keep = "" if is_inert(stmt.value) else "value"
+        if isinstance(stmt, ast.ExceptHandler):
+            keep = "except"
+        else:
+            keep = "" if is_inert(stmt.value) else "value"
         self.regions.append(Region(
             "HLD007", name, keep, stmt.lineno, stmt.col_offset + 1,
             stmt.end_lineno or stmt.lineno, (stmt.end_col_offset or 0) + 1, key_scope, nth,

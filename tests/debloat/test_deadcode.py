@@ -345,6 +345,20 @@ def test_fixing_unused_locals_keeps_every_call() -> None:
     assert not [f for f in _findings(once) if f.code == "HLD007"]
 
 
+def test_an_unused_exception_name_loses_its_as_with_a_safe_fix() -> None:
+    text = ("def f(x):\n    try:\n        return int(x)\n    except ValueError as err:\n"
+            "        return 0\n    except TypeError as used:\n        return used\n")
+    found = [f for f in _findings(text) if f.code == "HLD007"]
+    assert [(f.line, f.data["kind"], f.data["name"]) for f in found] == [(4, "except", "err")]
+    assert found[0].fix.applicability.value == "safe"
+    once = deadcode.fix(text, Path("m.py"), found)
+    assert "    except ValueError:\n" in once and "except TypeError as used" in once
+    assert deadcode.remaining(once, ast.parse(once), found) == []
+    star = "def g():\n    try:\n        pass\n    except* OSError as group:\n        pass\n"
+    found = [f for f in _findings(star) if f.code == "HLD007"]
+    assert deadcode.fix(star, Path("m.py"), found) == star.replace(" as group", "")
+
+
 def test_an_identifier_is_matched_as_python_reads_it() -> None:
     text = "def f():\n    \U0001d518n = 1\n    return 0\n"  # 𝔘n is Un (NFKC)
     found = [f for f in _findings(text) if f.code == "HLD007"]

@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 _EXITS = (cst.Return, cst.Raise, cst.Break, cst.Continue)
+_Handler = cst.ExceptHandler | cst.ExceptStarHandler
 
 
 def remove_dead_code(text: str, targets: Sequence[tuple[str, str, int]]) -> str:
@@ -28,9 +29,12 @@ def remove_dead_code(text: str, targets: Sequence[tuple[str, str, int]]) -> str:
     unreachable: set[int] = set()
     branches: dict[int, str] = {}
     keep: set[tuple[str, int]] = set()
+    unbind: set[tuple[str, int]] = set()
     for code, label, line in targets:
         if code == "HLD007+value":
             keep.add((label, line))
+        elif code == "HLD007+except":
+            unbind.add((label, line))
         elif code == "HLD005":
             unreachable.add(line)
         elif code == "HLD006":
@@ -40,7 +44,8 @@ def remove_dead_code(text: str, targets: Sequence[tuple[str, str, int]]) -> str:
         else:
             defs.add((label, line))
     wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-    return wrapper.visit(RemoveDeadCodeFix(defs, variables, unreachable, branches, keep)).code
+    return wrapper.visit(RemoveDeadCodeFix(defs, variables, unreachable, branches, keep,
+                                           unbind)).code
 
 
 class RemoveDeadCodeFix(cst.CSTTransformer):
@@ -50,8 +55,11 @@ class RemoveDeadCodeFix(cst.CSTTransformer):
 
     def __init__(self, defs: set[tuple[str, int]], variables: set[tuple[str, int]],
                  unreachable: set[int], branches: dict[int, str],
-                 keep: set[tuple[str, int]] = frozenset()) -> None:  # type: ignore[assignment]
+                 keep: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
+                 unbind: set[tuple[str, int]] = frozenset()) -> None:  # type: ignore[assignment]
         super().__init__()
+        #: ``except E as name`` handlers whose name goes
+        self.unbind = unbind
         self.defs = defs
         self.variables = variables
         #: assignments whose target goes but whose value stays (a call's effects)
@@ -99,6 +107,21 @@ class RemoveDeadCodeFix(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         if at in self.keep and updated.value is not None:  # `x = f()` -> `f()`
             return cst.Expr(value=updated.value, semicolon=updated.semicolon)
+        return updated
+
+    def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler,
+                            ) -> cst.ExceptHandler:
+        return self._unbind(original, updated)
+
+    def leave_ExceptStarHandler(self, original: cst.ExceptStarHandler,
+                                updated: cst.ExceptStarHandler) -> cst.ExceptStarHandler:
+        return self._unbind(original, updated)
+
+    def _unbind(self, original: _Handler, updated: _Handler) -> _Handler:
+        name = original.name
+        if name is not None and isinstance(name.name, cst.Name) and \
+                (_identifier(name.name.value), self._line(original)) in self.unbind:
+            return updated.with_changes(name=None)
         return updated
 
     # unreachable statements -------------------------------------------------------------

@@ -247,13 +247,13 @@ CONSTANT_BRANCH = Rule(
 UNUSED_LOCAL = Rule(
     code="HLD007",
     name="unused-local-variable",
-    summary="Local variable is assigned but never read",
+    summary="Local variable (or exception name) is assigned but never read",
     command="debloat",
     fix=FixAvailability.ALWAYS,
     doc=rule_doc(
         what="""
-            Reports `name = value` (or `name: T = value`) in a function when nothing in
-            the function reads `name`: not its own code, a nested function, class, lambda
+            Reports `name = value` (or `name: T = value`, or `except E as name`) in a
+            function when nothing in the function reads `name`: not its own code, a nested function, class, lambda
             or comprehension (a closure reads it), an augmented assignment (`name += 1`)
             or a `del`. Skipped: functions that call `locals()`, `vars()`, `eval` or
             `exec`; names declared `global` or `nonlocal`; names starting with `_`, the
@@ -279,7 +279,9 @@ UNUSED_LOCAL = Rule(
             literal, a name, a lambda, a container of those) and otherwise keeps the value
             as a statement (`started = time.monotonic()` becomes `time.monotonic()`, and
             `first = rows[0]` becomes `rows[0]`, which may raise as before), so every call,
-            check and effect stays. It is unsafe because the object now dies at once instead of
+            check and effect stays; for an exception name it drops `as name` (safe: the
+            name is unbound when the handler ends anyway). The assignment fixes are unsafe
+            because the object now dies at once instead of
             at the end of the function (a lock or a file kept open by the name), and a
             name kept for a debugger goes.
         """,

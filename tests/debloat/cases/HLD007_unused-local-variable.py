@@ -16,6 +16,13 @@ def report(rows):
     if rows:
         first = rows[0]  # expect: HLD007
     return len(rows)
+
+
+def parse(text):
+    try:
+        return int(text)
+    except ValueError as err:  # expect: HLD007
+        return None
 # output
 # flags: --unsafe-fixes
 """Locals assigned and never read: the assignment goes, a call stays."""
@@ -33,3 +40,10 @@ def report(rows):
     if rows:
         rows[0]  # expect: HLD007
     return len(rows)
+
+
+def parse(text):
+    try:
+        return int(text)
+    except ValueError:  # expect: HLD007
+        return None

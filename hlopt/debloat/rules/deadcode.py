@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hlopt.core.rules import FixAvailability, Rule, register
+from hlopt.core.rules import FixAvailability, Rule, RuleStatus, register
 from hlopt.debloat.rules._doc import rule_doc
 
 _REFS = """\
@@ -250,6 +250,7 @@ UNUSED_LOCAL = Rule(
     summary="Local variable (or exception name) is assigned but never read",
     command="debloat",
     fix=FixAvailability.ALWAYS,
+    status=RuleStatus.PREVIEW,
     doc=rule_doc(
         what="""
             Reports `name = value` (or `name: T = value`, or `except E as name`) in a

@@ -212,8 +212,11 @@ class Scan:
                      or (kind == "method" and name.startswith(DISPATCH_PREFIXES)))
         qual = self.add(node, kind, name, scope, protected, fixable=True)
         self.block(node.body, _Scope("function", f"{qual}.<locals>", node))
+        # code that never runs is reported (and removed) as such, not statement by statement
+        dead = [(r.line, r.end_line) for r in self.regions if r.scope == f"{qual}.<locals>"]
         for stmt, local in unused_locals(node):
-            self.unused_local(stmt, local, f"{qual}.<locals>.{local}")
+            if not any(a <= stmt.lineno <= b for a, b in dead):
+                self.unused_local(stmt, local, f"{qual}.<locals>.{local}")
 
     def klass(self, node: ast.ClassDef, scope: _Scope) -> None:
         name = node.name

@@ -359,6 +359,12 @@ def test_an_unused_exception_name_loses_its_as_with_a_safe_fix() -> None:
     assert deadcode.fix(star, Path("m.py"), found) == star.replace(" as group", "")
 
 
+def test_an_unused_local_in_dead_code_is_reported_once_as_dead_code() -> None:
+    text = "def f():\n    return 1\n    x = 2\n\n\ndef g():\n    if 0:\n        y = 1\n    z = 3\n"
+    assert sorted((f.code, f.line) for f in _findings(text)) == [
+        ("HLD005", 3), ("HLD006", 7), ("HLD007", 9)]
+
+
 def test_an_identifier_is_matched_as_python_reads_it() -> None:
     text = "def f():\n    \U0001d518n = 1\n    return 0\n"  # 𝔘n is Un (NFKC)
     found = [f for f in _findings(text) if f.code == "HLD007"]

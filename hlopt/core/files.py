@@ -32,6 +32,14 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 PY_SUFFIXES = (".py", ".pyi")
+#: folders whose files are tests, at any depth
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_name(name: str) -> bool:
+    """A test module's file name as pytest finds it (``test_*.py``, ``*_test.py``) or a
+    ``conftest.py``."""
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from hlopt.core.files import TEST_DIRS, is_test_name
 from hlopt.core.noqa import parse_noqa
 from hlopt.core.report import Applicability, Finding, Fix, Severity
 from hlopt.debloat.deps_declared import (
@@ -40,8 +41,7 @@ from hlopt.debloat.model import ModuleInfo, ModuleRef, Project
 
 PREFIX = "HLE"
 
-#: directories whose code is tests at any depth, and top-level directories of dev code
-TEST_DIRS = frozenset({"tests", "test", "testing"})
+#: top-level directories of dev code (tests are core.files.TEST_DIRS, at any depth)
 DEV_TOP_DIRS = frozenset({"bench", "benchmarks", "docs", "doc", "examples", "scripts",
                           "tools", "ci", ".ci"})
 #: development files at the project root (build hooks, task runners)
@@ -94,7 +94,7 @@ def _as_given(path: Path, project: Project) -> Path:
 def is_dev_code(path: Path, root: Path) -> bool:
     """Tests (``tests/``, ``test_*.py``, ``conftest.py``) and dev scripts (``bench/``, ``docs/``)."""
     name = path.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    if is_test_name(name):
         return True
     try:
         parts = _resolved(path.parent).relative_to(root).parts

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hlopt.core.errors import InputError, ToolchainError, UsageError
-from hlopt.core.files import discover
+from hlopt.core.files import TEST_DIRS, discover, is_test_name
 from hlopt.core.run import find_interpreter
 
 _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")
@@ -69,11 +69,10 @@ def find_project(paths: tuple[Path, ...], tests: str | None, python: Path | None
 
 
 def is_test_file(path: Path, root: Path) -> bool:
-    name = path.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    if is_test_name(path.name):
         return True
     parts = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
-    return any(p in {"tests", "test", "testing"} for p in parts)
+    return any(p in TEST_DIRS for p in parts)
 
 
 def source_roots(files: tuple[Path, ...]) -> tuple[tuple[Path, ...], tuple[str, ...]]:

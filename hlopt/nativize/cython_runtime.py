@@ -53,11 +53,7 @@ def _hl_ixo(i: object, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
         k = i
     except OverflowError:
         raise IndexError("cannot fit 'int' into an index-sized integer") from None
-    if k < 0:
-        k += n
-    if k < 0 or k >= n:
-        raise IndexError("list index out of range")
-    return k
+    return _hl_ix(k, n)
 ''',
     # an index known to be >= 0
     "_hl_ixp": _CF + '''@cython.exceptval(-1, check=False)
@@ -243,6 +239,7 @@ HELPERS.update(U64_HELPERS)
 HELPERS.update(STR_HELPERS)
 
 DEPENDS = dict(STR_DEPENDS)
+DEPENDS["_hl_ixo"] = ["_hl_ix"]
 
 
 def array_helpers(kind: str) -> dict[str, str]:

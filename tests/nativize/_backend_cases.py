@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import importlib
+import importlib.util
 import os
+import struct
+import sys
 from pathlib import Path
+from types import ModuleType
 
 CASES = '''
 import math
@@ -104,10 +110,42 @@ NAMES = ["arith", "floordiv", "mod", "fdiv", "fmod", "truediv", "shifts", "mixed
          "isum", "checksum", "hist", "roots", "helper_user", "raises", "flog"]
 
 
+def deep_outcome(fn, args: tuple) -> tuple:
+    """What calling ``fn`` on a copy of ``args`` gives: the result (or the exception's type)
+    and the arguments afterwards (mutation is behaviour), floats compared bit for bit."""
+    args = copy.deepcopy(args)
+    try:
+        return "ok", _bits(fn(*args)), _bits(args)
+    except Exception as exc:  # the exception type is part of the behaviour
+        return "raised", type(exc).__name__, _bits(args)
+
+
+def _bits(v: object) -> object:
+    if isinstance(v, float):
+        return ("float", struct.pack("<d", v))
+    if isinstance(v, complex):
+        return ("complex", struct.pack("<dd", v.real, v.imag))
+    if isinstance(v, list | tuple):
+        return (type(v).__name__, [_bits(x) for x in v])
+    if isinstance(v, dict):
+        return ("dict", sorted((repr(k), _bits(x)) for k, x in v.items()))
+    return (type(v).__name__, v)
+
+
+def load_module(path: Path, name: str, register: bool = False) -> ModuleType:
+    """The Python file ``path`` run as module ``name`` (in sys.modules if ``register``:
+    dataclasses and relative lookups need it there)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    if register:
+        sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def build_all(backend: str, tmp: Path, compiler: str = "auto") -> dict:
     """{name: (python function, native function)} for every case, built with ``backend``."""
-    import importlib
-
     from hlopt.nativize import build
     from hlopt.nativize.analyse import analyse
     from hlopt.nativize.infer import infer
@@ -116,9 +154,7 @@ def build_all(backend: str, tmp: Path, compiler: str = "auto") -> dict:
     gen_mod = importlib.import_module(f"hlopt.nativize.{backend}_gen")
     path = tmp / "cases.py"
     path.write_text(CASES, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("cases", path)
-    py = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(py)
+    py = load_module(path, "cases")
     out = {}
     for name in NAMES:
         a = analyse(Target(path=path, qualname=name, module="cases", root=tmp))

@@ -1,11 +1,17 @@
-"""Fixtures the nativize tests share."""
+"""Fixtures the nativize tests share; this folder goes on sys.path so the tests import its
+helper modules (``_backend_cases``, ``_rule_checks``, ``_runtime_ext``) by name (the suite
+runs with ``--import-mode=importlib``, which adds no test folder to sys.path)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ run's own noise; a closer best time is named a tie, never hidden."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
-_spec = importlib.util.spec_from_file_location(
-    "_subset_report", Path(__file__).parents[2] / "bench" / "kernels" / "_subset_report.py")
-report = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(report)
+from _backend_cases import load_module
+
+report = load_module(Path(__file__).parents[2] / "bench" / "kernels" / "_subset_report.py",
+                     "_subset_report")
 
 
 def kernel(stem: str, c: list[float], cython: list[float]) -> SimpleNamespace:

@@ -6,15 +6,13 @@ import importlib.util
 import math
 from pathlib import Path
 
+import _backend_cases as cases
+import _rule_checks as rules
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.native
-_spec = importlib.util.spec_from_file_location("_backend_cases",
-                                               Path(__file__).with_name("_backend_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 BIG = [0, 1, -1, 2, -2, 7, -7, 2**62, -(2**62), 2**63 - 1, -(2**63), 2**63, -(2**63) - 1]
 FLOATS = [0.0, -0.0, 1.5, -1.5, 3.0, -3.0, 1e308, -1e308, 5e-324, math.inf, -math.inf,
@@ -139,12 +137,6 @@ def test_verify_finds_no_mismatch_on_a_kernel(tmp_path: Path) -> None:
     built = build.build(c_gen.generate(a, typing), cache_dir=tmp_path)
     result = verify(target, built, typing, calls, examples=60)
     assert result.ok, result.mismatches
-
-
-_rules_spec = importlib.util.spec_from_file_location(
-    "_rule_checks", Path(__file__).with_name("_rule_checks.py"))
-rules = importlib.util.module_from_spec(_rules_spec)
-_rules_spec.loader.exec_module(rules)
 
 
 @pytest.mark.parametrize("rule", list(rules.RULES))

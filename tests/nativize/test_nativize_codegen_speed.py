@@ -3,11 +3,10 @@ growable local lists, direct list reads and float powers."""
 
 from __future__ import annotations
 
-import copy
-import struct
 import textwrap
 
 import pytest
+from _backend_cases import deep_outcome
 
 from hlopt.nativize.analyse import analyse
 from hlopt.nativize.cython_gen import generate
@@ -150,27 +149,9 @@ def native(tmp_path_factory):
     return _build(tmp_path_factory, SOURCE, CALLS)
 
 
-def _outcome(fn, args):
-    args = copy.deepcopy(args)
-    try:
-        return "ok", _bits(fn(*args)), _bits(args)
-    except Exception as exc:  # the exception type is part of the behaviour
-        return "raised", type(exc).__name__, _bits(args)
-
-
-def _bits(v):
-    if isinstance(v, float):
-        return ("float", struct.pack("<d", v))
-    if isinstance(v, complex):
-        return ("complex", struct.pack("<dd", v.real, v.imag))
-    if isinstance(v, list | tuple):
-        return (type(v).__name__, [_bits(x) for x in v])
-    return (type(v).__name__, v)
-
-
 def same(native, name, *args):
     py, nat, _ = native[name]
-    assert _outcome(nat, args) == _outcome(py, args), f"{name}{args}"
+    assert deep_outcome(nat, args) == deep_outcome(py, args), f"{name}{args}"
 
 
 def test_masked_hash_is_unsigned_c_arithmetic(native):

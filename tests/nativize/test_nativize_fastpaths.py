@@ -9,15 +9,12 @@ import importlib.util
 import math
 from pathlib import Path
 
+import _backend_cases as cases
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.native
-_spec = importlib.util.spec_from_file_location("_backend_cases",
-                                               Path(__file__).with_name("_backend_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 SOURCE = '''
@@ -169,9 +166,7 @@ def _build(backend: str, tmp: Path) -> dict:
     gen_mod = importlib.import_module(f"hlopt.nativize.{backend}_gen")
     path = tmp / "fast.py"
     path.write_text(SOURCE, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("fast", path)
-    py = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(py)
+    py = cases.load_module(path, "fast")
     out = {}
     for name in NAMES:
         a = analyse(Target(path=path, qualname=name, module="fast", root=tmp))

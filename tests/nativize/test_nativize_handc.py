@@ -3,33 +3,25 @@ subset, built with the machine's cc, equal to CPython on every input of its kern
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from _backend_cases import load_module
 
 pytestmark = pytest.mark.native
 KERNELS = Path(__file__).resolve().parents[2] / "bench" / "kernels"
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 sys.path.insert(0, str(KERNELS.parent))  # _hlopt_side imports kernels._sides
-sides = _load(KERNELS / "_sides.py", "kernels._sides")
-hlopt_side = _load(KERNELS / "_hlopt_side.py", "kernels._hlopt_side")
+sides = load_module(KERNELS / "_sides.py", "kernels._sides", register=True)
+hlopt_side = load_module(KERNELS / "_hlopt_side.py", "kernels._hlopt_side", register=True)
 HAND = sorted(p.stem for p in (KERNELS / "c").glob("k*.c"))
 
 
 def _kernel(stem: str):
-    module = _load(KERNELS / f"{stem}.py", f"_test_handc_{stem}")
+    module = load_module(KERNELS / f"{stem}.py", f"_test_handc_{stem}", register=True)
     return module, module.__all__[0]
 
 

@@ -73,15 +73,13 @@ def test_refusals_name_the_line_and_reason(tmp_path: Path, body: str, reason: st
     ("k12_histogram:histogram", True), ("k13_fnv1a:fnv1a_64", False),
 ])
 def test_bench_kernels_inside_and_outside_the_subset(kernel: str, inside: bool) -> None:
-    import importlib.util
+    from _backend_cases import load_module
 
     from hlopt.nativize.model import Call
 
     stem, func = kernel.split(":")
     path = KERNELS / f"{stem}.py"
-    spec = importlib.util.spec_from_file_location(stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module(path, stem)
     a = analyse(Target(path=path, qualname=func, module=stem, root=KERNELS))
     t = infer(a, [Call(args) for args in module.inputs()])
     assert (check(a, t) == []) is inside

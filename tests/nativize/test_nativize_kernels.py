@@ -10,31 +10,22 @@ annotations in the main file, an annotated copy (for mypyc) that computes the sa
 from __future__ import annotations
 
 import ast
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from _backend_cases import load_module
 
 REPO = Path(__file__).resolve().parents[2]
 KERNELS = REPO / "bench" / "kernels"
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sides = _load(KERNELS / "_sides.py", "_test_kernels_sides")
+sides = load_module(KERNELS / "_sides.py", "_test_kernels_sides", register=True)
 STEMS = sides.kernel_names()
 
 
 def _kernel(stem: str):
-    module = _load(KERNELS / f"{stem}.py", f"_test_kernel_{stem}")
+    module = load_module(KERNELS / f"{stem}.py", f"_test_kernel_{stem}", register=True)
     return module, module.__all__[0]
 
 
@@ -59,7 +50,7 @@ def test_kernel_is_unannotated_python_with_inputs(stem: str) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_typed_copy_computes_the_same(stem: str) -> None:
     module, func = _kernel(stem)
-    typed = _load(KERNELS / "typed" / f"{stem}.py", f"_test_typed_{stem}")
+    typed = load_module(KERNELS / "typed" / f"{stem}.py", f"_test_typed_{stem}", register=True)
     for args in module.inputs():
         want = sides.outcome(getattr(module, func), args)
         got = sides.outcome(getattr(typed, func), args)
@@ -94,7 +85,7 @@ def test_kernel_nativized_equals_python(stem: str, tmp_path: Path) -> None:
     assert len(calls) == len(module.inputs()) - 1
     typing = infer.infer(analysis, calls)
     built = build.build(cython_gen.generate(analysis, typing), cache_dir=None)
-    copy = _load(tmp_path / f"{stem}.py", f"_test_copy_{stem}")
+    copy = load_module(tmp_path / f"{stem}.py", f"_test_copy_{stem}", register=True)
     native = build.load(built)._hlopt_bind(getattr(copy, func))
     assert native is not getattr(copy, func)
     for args in module.inputs():

@@ -17,6 +17,7 @@ import struct
 import sys
 from pathlib import Path
 
+import _backend_cases as cases
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -37,14 +38,7 @@ INT_OPS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
 FLOAT_OPS = {"fdiv": operator.truediv, "fmod": operator.mod, "ffloordiv": operator.floordiv}
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, _HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ext = _load("_runtime_ext")
+import _runtime_ext as ext  # noqa: E402 - this folder is on sys.path (conftest)
 
 
 def _shared_cache(factory: pytest.TempPathFactory) -> Path:
@@ -58,7 +52,7 @@ def rt(request, tmp_path_factory: pytest.TempPathFactory):
     if request.param == "zig":
         if importlib.util.find_spec("ziglang") is None:
             pytest.skip("the ziglang package is not installed (the Zig runtime needs it)")
-        _load("_backend_cases").zig_cache_env()
+        cases.zig_cache_env()
     return ext.build_runtime(request.param, _shared_cache(tmp_path_factory))
 
 

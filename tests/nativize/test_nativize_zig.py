@@ -7,15 +7,13 @@ import math
 import os
 from pathlib import Path
 
+import _backend_cases as cases
+import _rule_checks as rules
 import pytest
 
 pytestmark = [pytest.mark.native,
               pytest.mark.skipif(importlib.util.find_spec("ziglang") is None,
                                  reason="the ziglang package is not installed")]
-_spec = importlib.util.spec_from_file_location("_backend_cases",
-                                               Path(__file__).with_name("_backend_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 EDGES_I = [0, 1, -1, 7, -7, 2**63 - 1, -(2**63), 2**63]
 EDGES_F = [0.0, -0.0, 1.5, -1.5, math.inf, -math.inf, math.nan, 1e308]
 
@@ -78,12 +76,6 @@ def test_zig_builds_with_no_c_compiler_on_path(tmp_path: Path, no_path_compiler:
     assert native(100) == 4950 and built.compiler.startswith("zig")
     assert native(2**70) == -1  # a big int: the (fake) Python fallback runs
     assert sys.executable and os.environ["PATH"] == str(no_path_compiler)
-
-
-_rules_spec = importlib.util.spec_from_file_location(
-    "_rule_checks", Path(__file__).with_name("_rule_checks.py"))
-rules = importlib.util.module_from_spec(_rules_spec)
-_rules_spec.loader.exec_module(rules)
 
 
 @pytest.mark.parametrize("rule", list(rules.RULES))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import _backend_cases as cases
 import pytest
 
 from hlopt.nativize import build, zig_build, zig_gen
@@ -34,10 +35,6 @@ def cancel(x: float) -> float:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _spec = importlib.util.spec_from_file_location(
-        "_backend_cases", Path(__file__).with_name("_backend_cases.py"))
-    cases = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(cases)
     cases.zig_cache_env()
     root = tmp_path_factory.mktemp("fastmath")
     (root / "fm.py").write_text(SOURCE, encoding="utf-8")
@@ -64,9 +61,7 @@ def test_fast_math_is_a_separate_build_that_reorders_floats(project: Path) -> No
     _, _, fast = _built(project, "cancel", fast=True)
     assert zig_build.FAST_FLAG in fast.flags and zig_build.FAST_FLAG not in strict.flags
     assert fast.path != strict.path  # the cache key holds the float mode
-    spec = importlib.util.spec_from_file_location("fm", project / "fm.py")
-    fm = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fm)
+    fm = cases.load_module(project / "fm.py", "fm")
     exact = build.load(strict)._hlopt_bind(fm.cancel)
     loose = build.load(fast)._hlopt_bind(fm.cancel)
     assert exact(1.0) == fm.cancel(1.0) == 0.0  # 1 + 1e16 rounds to 1e16 in IEEE doubles
